@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database';
+import type { ActionRow } from '../domain';
+import { findCollectionById } from '../store/resources';
+import type { ApiUrls } from './urls';
+
+/**
+ * Records the action's domain event (`<type>.succeeded|failed`) in the outbox, in the envelope of
+ * Crossmint's webhooks plus an event id. One event per action, however often this runs.
+ */
+export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: ApiUrls) {
+  const collection = await findCollectionById(tx, action.collection_id);
+  const result = (action.result ?? {}) as Record<string, string | undefined>;
+  const { payload } = action;
+  const type = `${action.type}.${action.status}`;
+  const data: Record<string, unknown> = {
+    chain: action.chain,
+    txId: action.tx_hash ?? undefined,
+    collection: { id: action.collection_id, contractAddress: collection?.contract_address ?? result.contractAddress ?? undefined },
+  };
+  if (payload.type === 'tokenTypes.create') {
+    data.tokenType = { id: payload.tokenTypeId, tokenTypeId: result.tokenTypeId, maxSupply: payload.maxSupply, fungible: payload.fungible };
+  }
+  if (payload.type === 'nfts.create') {
+    data.recipient = { walletAddress: payload.recipient };
+    data.token = { id: payload.nftId, tokenId: result.tokenId, amount: payload.amount, owner: result.owner ? { walletAddress: result.owner } : undefined };
+  }
+  if (payload.type === 'nfts.update') {
+    data.token = { id: payload.nftId, tokenId: result.tokenId, metadataVersion: payload.metadataVersion };
+    data.changes = ['metadata'];
+  }
+  if (action.error) data.error = action.error;
+  const event = {
+    id: `evt_${randomUUID()}`,
+    type,
+    actionId: action.id,
+    startedAt: new Date(action.started_at).toISOString(),
+    completedAt: action.completed_at ? new Date(action.completed_at).toISOString() : undefined,
+    timestamp: Date.now(),
+    data,
+    resource: urls.resource(action),
+  };
+  await tx.query(
+    'INSERT INTO outbox_events (id, project_id, type, action_id, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (action_id) DO NOTHING',
+    [event.id, action.project_id, type, action.id, JSON.stringify(event)],
+  );
+}

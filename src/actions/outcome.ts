@@ -1,0 +1,55 @@
+import type { Database, Queryable } from '../db/database';
+import type { ActionError, ActionRow } from '../domain';
+import { finishAction } from '../store/actions';
+import { releaseSupply } from '../store/resources';
+import { recordActionEvent } from './events';
+import type { ApiUrls } from './urls';
+
+export type ActionOutcome = { status: 'succeeded'; result: Record<string, unknown> } | { status: 'failed'; error: ActionError };
+
+/** Applies a finished action to what it created. */
+async function applyToResources(tx: Queryable, action: ActionRow) {
+  const { payload } = action;
+  const result = (action.result ?? {}) as Record<string, string>;
+  const ok = action.status === 'succeeded';
+  switch (payload.type) {
+    case 'collections.create':
+      await tx.query('UPDATE collections SET status = $2, contract_address = $3 WHERE id = $1', [
+        action.collection_id, ok ? 'deployed' : 'failed', ok ? result.contractAddress : null,
+      ]);
+      return;
+    case 'tokenTypes.create':
+      await tx.query('UPDATE token_types SET status = $2, token_type_id = $3 WHERE id = $1', [
+        payload.tokenTypeId, ok ? 'created' : 'failed', ok ? result.tokenTypeId : null,
+      ]);
+      return;
+    case 'nfts.create':
+      await tx.query('UPDATE nfts SET status = $2, token_id = $3, updated_at = now() WHERE id = $1', [
+        payload.nftId, ok ? 'minted' : 'failed', ok ? result.tokenId : null,
+      ]);
+      if (!ok) {
+        if (payload.tokenTypeId) await releaseSupply(tx, 'token_types', payload.tokenTypeId, payload.amount);
+        else await releaseSupply(tx, 'collections', action.collection_id, payload.amount);
+      }
+      return;
+    case 'nfts.update':
+      if (ok) {
+        await tx.query('UPDATE nfts SET metadata_version = GREATEST(metadata_version, $2), updated_at = now() WHERE id = $1', [
+          payload.nftId, payload.metadataVersion,
+        ]);
+      }
+  }
+}
+
+/**
+ * Records how an action ended, what that means for the resources it created, and its domain event in
+ * the outbox, in one transaction. Recording twice changes nothing.
+ */
+export async function recordOutcome(db: Database, urls: ApiUrls, actionId: string, outcome: ActionOutcome): Promise<void> {
+  await db.transaction(async (tx) => {
+    const finished = await finishAction(tx, actionId, outcome);
+    if (!finished) return;
+    await applyToResources(tx, finished);
+    await recordActionEvent(tx, finished, urls);
+  });
+}

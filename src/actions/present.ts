@@ -1,0 +1,71 @@
+import type { ActionRow, CollectionRow, NftRow, TokenTypeRow } from '../domain';
+import type { ApiUrls } from './urls';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+/** An action as the API returns it. */
+export function presentAction(a: ActionRow, urls: ApiUrls) {
+  return {
+    actionId: a.id,
+    type: a.type,
+    status: a.status,
+    stage: a.stage,
+    chain: a.chain,
+    chainId: a.chain_id,
+    startedAt: iso(a.started_at),
+    completedAt: iso(a.completed_at),
+    txId: a.tx_hash,
+    nonce: a.nonce,
+    resource: { url: urls.resource(a), collectionId: a.collection_id, id: a.resource_id, ...(a.result ?? {}) },
+    ...(a.error ? { error: a.error } : {}),
+  };
+}
+
+export function presentCollection(c: CollectionRow) {
+  return {
+    id: c.id,
+    chain: c.chain,
+    chainId: c.chain_id,
+    standard: c.standard,
+    name: c.name,
+    symbol: c.symbol,
+    metadata: c.metadata,
+    maxSupply: c.max_supply,
+    contractAddress: c.contract_address,
+    status: c.status,
+    actionId: c.action_id,
+    createdAt: iso(c.created_at),
+  };
+}
+
+export function presentTokenType(t: TokenTypeRow) {
+  return {
+    id: t.id,
+    collectionId: t.collection_id,
+    tokenTypeId: t.token_type_id,
+    metadata: t.metadata,
+    maxSupply: t.max_supply,
+    fungible: t.fungible,
+    status: t.status,
+    actionId: t.action_id,
+    createdAt: iso(t.created_at),
+  };
+}
+
+export function presentNft(n: NftRow, metadata: unknown, urls: ApiUrls) {
+  return {
+    id: n.id,
+    collectionId: n.collection_id,
+    tokenTypeId: n.token_type_id,
+    tokenId: n.token_id,
+    recipient: n.recipient,
+    amount: n.amount,
+    metadata,
+    metadataVersion: n.metadata_version,
+    tokenURI: urls.metadata.nft(n.id, n.metadata_version),
+    status: n.status,
+    actionId: n.action_id,
+    createdAt: iso(n.created_at),
+    updatedAt: iso(n.updated_at),
+  };
+}

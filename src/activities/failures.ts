@@ -1,0 +1,10 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActionError } from '../domain';
+
+export const ACTION_FAILED = 'ActionFailed';
+export const SIGNER_UNAVAILABLE = 'SignerUnavailable';
+
+/** A definitive failure of the action: not retried, carried to the workflow with its details. */
+export function actionFailure(error: ActionError): ApplicationFailure {
+  return ApplicationFailure.create({ type: ACTION_FAILED, message: error.message, nonRetryable: true, details: [error] });
+}

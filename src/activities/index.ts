@@ -1,0 +1,17 @@
+import { createBroadcastActivities } from './broadcast';
+import type { ActivityDeps } from './deps';
+import { createPrepareActivities } from './prepare';
+import { createRecordActivities } from './record';
+import { createSigningActivities } from './signing';
+
+export type { ActivityDeps } from './deps';
+
+/** Every activity of the action workflow, bound to the clients the worker wires once. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createPrepareActivities(deps),
+    ...createSigningActivities(deps),
+    ...createBroadcastActivities(deps),
+    ...createRecordActivities(deps),
+  };
+}

@@ -1,0 +1,71 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ARTIFACTS } from '../chain/artifacts';
+import { planCall } from '../chain/calls';
+import { describeRevert } from '../chain/revert';
+import type { CallInfo } from '../domain';
+import type { PreparedTransaction } from '../signing/protocol';
+import { loadActionContext } from './context';
+import type { ActivityDeps } from './deps';
+import { actionFailure } from './failures';
+
+/** Everything about an action's transaction except its nonce, which is assigned just before signing. */
+export interface PreparedAction {
+  actionId: string;
+  projectId: string;
+  chain: string;
+  chainId: number;
+  from: string;
+  transaction: Omit<PreparedTransaction, 'nonce'>;
+  callInfo: CallInfo;
+  summary: string;
+}
+
+const GAS_HEADROOM_PERCENT = 120n;
+
+export function createPrepareActivities({ db, chains, urls }: ActivityDeps) {
+  return {
+    /** Builds the call, simulates it (a revert fails the action here, before any nonce is used) and prices it. */
+    async prepareTransaction(actionId: string): Promise<PreparedAction> {
+      const ctx = await loadActionContext(db, actionId, urls.metadata);
+      const { action, project, collection } = ctx;
+      if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, 'ActionFinished');
+      const call = planCall(action.payload, ctx.call);
+      const provider = chains.provider(action.chain_id);
+      const from = project.signer_address;
+      let gas: bigint;
+      try {
+        gas = await provider.estimateGas({ from, to: call.to, data: call.data });
+      } catch (err) {
+        const revertReason = describeRevert(err, ARTIFACTS[collection.standard].abi);
+        if (!revertReason) throw err;
+        throw actionFailure({
+          reason: 'execution_reverted',
+          message: `The ${call.callInfo.functionName} call reverted. Check 'revertReason' for details`,
+          revertReason,
+          callInfo: call.callInfo,
+        });
+      }
+      const fees = await provider.getFeeData();
+      if (fees.maxFeePerGas === null || fees.maxPriorityFeePerGas === null) throw new Error(`chain ${action.chain} has no EIP-1559 fees`);
+      return {
+        actionId,
+        projectId: project.id,
+        chain: action.chain,
+        chainId: action.chain_id,
+        from,
+        transaction: {
+          type: 2,
+          chainId: action.chain_id,
+          to: call.to,
+          value: '0',
+          data: call.data,
+          gasLimit: ((gas * GAS_HEADROOM_PERCENT) / 100n).toString(),
+          maxFeePerGas: fees.maxFeePerGas.toString(),
+          maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
+        },
+        callInfo: call.callInfo,
+        summary: `${action.type} on ${collection.standard} collection ${collection.id} (${action.chain}): ${call.callInfo.functionName}`,
+      };
+    },
+  };
+}

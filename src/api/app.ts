@@ -1,0 +1,33 @@
+import express from 'express';
+import type { ChainRegistry } from '../chain/chains';
+import { requireApiKey } from './auth';
+import { Problem, problemHandler } from './problem';
+import { actionRoutes } from './routes/actions';
+import { adminRoutes } from './routes/admin';
+import { collectionRoutes } from './routes/collections';
+import { metadataRoutes } from './routes/metadata';
+import type { SubmitDeps } from './submit-action';
+
+export interface ApiDeps extends SubmitDeps {
+  chains: ChainRegistry;
+  bodyLimit: string;
+  adminToken?: string;
+}
+
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use('/v1/metadata', metadataRoutes(deps.db));
+  if (deps.adminToken) app.use('/v1/admin', adminRoutes(deps.db, deps.adminToken));
+  app.use('/v1', requireApiKey(deps.db));
+  app.use('/v1/collections', collectionRoutes(deps));
+  app.use('/v1/actions', actionRoutes(deps.db, deps.urls));
+  app.use((req, _res, next) => next(new Problem(404, 'not_found', 'No such route', `${req.method} ${req.path} is not part of this API`)));
+  app.use(problemHandler(deps.log));
+  return app;
+}

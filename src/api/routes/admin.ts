@@ -1,0 +1,39 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Queryable } from '../../db/database';
+import { createProject } from '../../store/projects';
+import { Problem, toProblem } from '../problem';
+import { address } from '../schemas';
+
+const createProjectBody = z.strictObject({
+  name: z.string().min(1).max(100),
+  signer: z.strictObject({
+    url: z.url({ protocol: /^https?$/ }),
+    address,
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'whsec_ followed by a base64 key of at least 18 bytes'),
+  }),
+});
+
+function sameToken(given: string, expected: string) {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Project administration, behind the operator's ADMIN_TOKEN. */
+export function adminRoutes(db: Queryable, adminToken: string): Router {
+  const router = Router();
+  router.use((req, _res, next) => {
+    const token = req.header('authorization')?.replace(/^Bearer /, '');
+    next(token && sameToken(token, adminToken) ? undefined : new Problem(401, 'unauthenticated', 'Admin token required', 'Send Authorization: Bearer <ADMIN_TOKEN>'));
+  });
+  router.post('/projects', async (req, res) => {
+    const parsed = createProjectBody.safeParse(req.body);
+    if (!parsed.success) throw toProblem(parsed.error);
+    const { name, signer } = parsed.data;
+    const { projectId, apiKey } = await createProject(db, { name, signerUrl: signer.url, signerAddress: signer.address, signerSecret: signer.secret });
+    res.status(201).json({ projectId, name, apiKey, note: 'The API key is shown only once; store it now.' });
+  });
+  return router;
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { presentAction, presentCollection, presentNft, presentTokenType } from '../../actions/present';
+import type { ChainRegistry } from '../../chain/chains';
+import type { CollectionRow, OpenSeaMetadata } from '../../domain';
+import {
+  findCollection, findNft, findNftMetadata, findTokenType, insertCollection, insertNft, insertNftMetadata, insertTokenType,
+  listCollections, nextNftMetadataVersion, reserveSupply,
+} from '../../store/resources';
+import { projectOf } from '../auth';
+import { fieldProblem, notFound, Problem, toProblem } from '../problem';
+import { createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, mintBody, updateNftBody } from '../schemas';
+import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../submit-action';
+
+export interface CollectionRoutesDeps extends SubmitDeps {
+  chains: ChainRegistry;
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } }, value: unknown, field = 'body'): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw toProblem(parsed.error, field);
+  return parsed.data;
+}
+
+export function collectionRoutes(deps: CollectionRoutesDeps): Router {
+  const { db, urls } = deps;
+  const router = Router();
+
+  const keyOf = (req: Request) => {
+    const key = req.header('idempotency-key');
+    return key === undefined ? undefined : parse(idempotencyKey, key, 'header.Idempotency-Key');
+  };
+
+  const accepted = (res: Response, result: Awaited<ReturnType<typeof submitAction>>) => {
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(202).location(urls.action(result.action.id)).json(presentAction(result.action, urls));
+  };
+
+  async function loadCollection(req: Request, res: Response): Promise<CollectionRow> {
+    const id = parse(idParam, req.params.collectionId, 'path.collectionId');
+    const collection = await findCollection(db, projectOf(res).id, id);
+    if (!collection) throw notFound('collection', id);
+    return collection;
+  }
+
+  function requireDeployed(collection: CollectionRow) {
+    if (collection.status !== 'deployed') {
+      throw new Problem(409, 'collection_not_deployed', 'The collection contract is not deployed',
+        `Collection ${collection.id} is ${collection.status}; wait for its collections.create action to succeed`, { collectionId: collection.id });
+    }
+  }
+
+  router.post('/', async (req, res) => {
+    const project = projectOf(res);
+    const body = parse(createCollectionBody, req.body);
+    const chain = deps.chains.byName(body.chain);
+    if (!chain) {
+      throw fieldProblem([{ field: 'body.chain', message: `unknown chain '${body.chain}'; configured: ${deps.chains.chains.map((c) => c.name).join(', ')}` }]);
+    }
+    if (body.standard === 'erc1155' && body.maxSupply !== '0') {
+      throw fieldProblem([{ field: 'body.maxSupply', message: 'ERC-1155 collections set maxSupply per token type' }]);
+    }
+    const key = keyOf(req);
+    const actionId = actionIdFor(project.id, key);
+    const collectionId = randomUUID();
+    const metadata = { name: body.name, ...body.metadata } as OpenSeaMetadata;
+    accepted(res, await submitAction(deps, {
+      id: actionId, projectId: project.id, type: 'collections.create', chain: chain.name, chainId: chain.chainId,
+      collectionId, resourceId: collectionId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
+      payload: { type: 'collections.create', standard: body.standard, name: body.name, symbol: body.symbol, metadata, maxSupply: body.maxSupply },
+    }, (tx) => insertCollection(tx, {
+      id: collectionId, projectId: project.id, chain: chain.name, chainId: chain.chainId, standard: body.standard, name: body.name,
+      symbol: body.symbol, metadata, maxSupply: body.maxSupply, actionId,
+    })));
+  });
+
+  router.get('/', async (_req, res) => {
+    res.json({ data: (await listCollections(db, projectOf(res).id, 100)).map(presentCollection) });
+  });
+
+  router.get('/:collectionId', async (req, res) => {
+    res.json(presentCollection(await loadCollection(req, res)));
+  });
+
+  router.post('/:collectionId/token-types', async (req, res) => {
+    const project = projectOf(res);
+    const collection = await loadCollection(req, res);
+    const body = parse(createTokenTypeBody, req.body);
+    if (collection.standard !== 'erc1155') {
+      throw new Problem(409, 'not_erc1155', 'Token types exist only in ERC-1155 collections', `Collection ${collection.id} is ${collection.standard}`);
+    }
+    requireDeployed(collection);
+    const key = keyOf(req);
+    const actionId = actionIdFor(project.id, key);
+    const tokenTypeId = randomUUID();
+    accepted(res, await submitAction(deps, {
+      id: actionId, projectId: project.id, type: 'tokenTypes.create', chain: collection.chain, chainId: collection.chain_id,
+      collectionId: collection.id, resourceId: tokenTypeId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
+      payload: { type: 'tokenTypes.create', tokenTypeId, metadata: body.metadata, maxSupply: body.maxSupply, fungible: body.fungible },
+    }, (tx) => insertTokenType(tx, {
+      id: tokenTypeId, projectId: project.id, collectionId: collection.id, metadata: body.metadata, maxSupply: body.maxSupply,
+      fungible: body.fungible, actionId,
+    })));
+  });
+
+  router.get('/:collectionId/token-types/:tokenTypeId', async (req, res) => {
+    const collection = await loadCollection(req, res);
+    const id = parse(idParam, req.params.tokenTypeId, 'path.tokenTypeId');
+    const tokenType = await findTokenType(db, collection.id, id);
+    if (!tokenType) throw notFound('token type', id);
+    res.json(presentTokenType(tokenType));
+  });
+
+  router.post('/:collectionId/nfts', async (req, res) => {
+    const project = projectOf(res);
+    const collection = await loadCollection(req, res);
+    const body = parse(mintBody, req.body);
+    let metadata: OpenSeaMetadata;
+    if (collection.standard === 'erc721') {
+      const errors = [];
+      if (!body.metadata) errors.push({ field: 'body.metadata', message: 'required for an ERC-721 mint' });
+      if (body.tokenTypeId) errors.push({ field: 'body.tokenTypeId', message: 'ERC-721 collections have no token types' });
+      if (body.amount !== '1') errors.push({ field: 'body.amount', message: 'an ERC-721 mint is always 1 token' });
+      if (errors.length) throw fieldProblem(errors);
+      metadata = body.metadata!;
+    } else {
+      if (!body.tokenTypeId) throw fieldProblem([{ field: 'body.tokenTypeId', message: 'required for an ERC-1155 mint' }]);
+      const tokenType = await findTokenType(db, collection.id, body.tokenTypeId);
+      if (!tokenType) throw fieldProblem([{ field: 'body.tokenTypeId', message: `no token type ${body.tokenTypeId} in collection ${collection.id}` }]);
+      if (tokenType.status !== 'created') {
+        throw new Problem(409, 'token_type_not_created', 'The token type is not created on chain yet', `Token type ${tokenType.id} is ${tokenType.status}`);
+      }
+      if (!tokenType.fungible && body.amount !== '1') {
+        throw fieldProblem([{ field: 'body.amount', message: 'a non-fungible token type mints one token at a time' }]);
+      }
+      metadata = body.metadata ?? tokenType.metadata;
+    }
+    requireDeployed(collection);
+    const key = keyOf(req);
+    const actionId = actionIdFor(project.id, key);
+    const nftId = randomUUID();
+    const supply = body.tokenTypeId ? { table: 'token_types' as const, id: body.tokenTypeId } : { table: 'collections' as const, id: collection.id };
+    accepted(res, await submitAction(deps, {
+      id: actionId, projectId: project.id, type: 'nfts.create', chain: collection.chain, chainId: collection.chain_id,
+      collectionId: collection.id, resourceId: nftId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
+      payload: { type: 'nfts.create', nftId, recipient: body.recipient, tokenTypeId: body.tokenTypeId ?? null, amount: body.amount },
+    }, async (tx) => {
+      if (!(await reserveSupply(tx, supply.table, supply.id, body.amount))) {
+        throw new Problem(409, 'max_supply_exceeded', 'The mint exceeds maxSupply',
+          `Minting ${body.amount} more would exceed the maxSupply of ${supply.table === 'collections' ? 'collection' : 'token type'} ${supply.id}`);
+      }
+      await insertNft(tx, {
+        id: nftId, projectId: project.id, collectionId: collection.id, tokenTypeId: body.tokenTypeId ?? null,
+        recipient: body.recipient, amount: body.amount, actionId, metadata,
+      });
+    }));
+  });
+
+  router.get('/:collectionId/nfts/:nftId', async (req, res) => {
+    const collection = await loadCollection(req, res);
+    const id = parse(idParam, req.params.nftId, 'path.nftId');
+    const nft = await findNft(db, collection.id, id);
+    if (!nft) throw notFound('NFT', id);
+    res.json(presentNft(nft, await findNftMetadata(db, nft.id, nft.metadata_version), urls));
+  });
+
+  router.patch('/:collectionId/nfts/:nftId', async (req, res) => {
+    const project = projectOf(res);
+    const collection = await loadCollection(req, res);
+    const id = parse(idParam, req.params.nftId, 'path.nftId');
+    const body = parse(updateNftBody, req.body);
+    const nft = await findNft(db, collection.id, id);
+    if (!nft) throw notFound('NFT', id);
+    if (nft.status !== 'minted') throw new Problem(409, 'nft_not_minted', 'The NFT is not minted', `NFT ${nft.id} is ${nft.status}`);
+    if (nft.token_type_id) {
+      const tokenType = await findTokenType(db, collection.id, nft.token_type_id);
+      if (tokenType?.fungible) {
+        throw new Problem(409, 'fungible_token', 'A fungible token has no metadata of its own', 'Every holder of a fungible token type shares its metadata');
+      }
+    }
+    const key = keyOf(req);
+    const actionId = actionIdFor(project.id, key);
+    const hash = requestHash('PATCH', req.originalUrl, body);
+    accepted(res, await submitAction(deps, {
+      id: actionId, projectId: project.id, type: 'nfts.update', chain: collection.chain, chainId: collection.chain_id,
+      collectionId: collection.id, resourceId: nft.id, idempotencyKey: key ?? null, requestHash: hash,
+      // The version is assigned inside the transaction below; the stored payload is rewritten there.
+      payload: { type: 'nfts.update', nftId: nft.id, metadataVersion: 0 },
+    }, async (tx) => {
+      const version = await nextNftMetadataVersion(tx, nft.id);
+      await insertNftMetadata(tx, nft.id, version, body.metadata);
+      await tx.query(`UPDATE actions SET payload = jsonb_set(payload, '{metadataVersion}', to_jsonb($2::int)) WHERE id = $1`, [actionId, version]);
+    }));
+  });
+
+  return router;
+}

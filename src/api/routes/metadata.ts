@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import type { Queryable } from '../../db/database';
+import { findCollectionById, findNftById, findNftMetadata, findTokenTypeById } from '../../store/resources';
+import { notFound, toProblem } from '../problem';
+import { idParam } from '../schemas';
+import { z } from 'zod';
+
+const version = z.coerce.number().int().min(1);
+
+/** Public token metadata (OpenSea metadata standard) that the contracts' URIs point at. */
+export function metadataRoutes(db: Queryable): Router {
+  const router = Router();
+  const id = (value: unknown, field: string) => {
+    const parsed = idParam.safeParse(value);
+    if (!parsed.success) throw toProblem(parsed.error, field);
+    return parsed.data;
+  };
+
+  router.get('/collections/:id', async (req, res) => {
+    const collection = await findCollectionById(db, id(req.params.id, 'path.id'));
+    if (!collection) throw notFound('collection', req.params.id);
+    res.set('cache-control', 'public, max-age=60').json(collection.metadata);
+  });
+
+  router.get('/token-types/:id', async (req, res) => {
+    const tokenType = await findTokenTypeById(db, id(req.params.id, 'path.id'));
+    if (!tokenType) throw notFound('token type', req.params.id);
+    res.set('cache-control', 'public, max-age=60').json(tokenType.metadata);
+  });
+
+  router.get('/nfts/:id/:version', async (req, res) => {
+    const parsed = version.safeParse(req.params.version);
+    if (!parsed.success) throw toProblem(parsed.error, 'path.version');
+    const metadata = await findNftMetadata(db, id(req.params.id, 'path.id'), parsed.data);
+    if (!metadata) throw notFound('NFT metadata version', `${req.params.id}/${req.params.version}`);
+    // A version never changes once written.
+    res.set('cache-control', 'public, max-age=31536000, immutable').json(metadata);
+  });
+
+  router.get('/nfts/:id', async (req, res) => {
+    const nft = await findNftById(db, id(req.params.id, 'path.id'));
+    if (!nft) throw notFound('NFT', req.params.id);
+    res.set('cache-control', 'no-cache').json(await findNftMetadata(db, nft.id, nft.metadata_version));
+  });
+
+  return router;
+}

@@ -1,0 +1,59 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { recordOutcome } from '../actions/outcome';
+import type { ApiUrls } from '../actions/urls';
+import type { Database, Queryable } from '../db/database';
+import type { ActionRow } from '../domain';
+import { insertAction, type NewAction } from '../store/actions';
+import type { ActionStarter } from '../temporal/start-action';
+import { Problem } from './problem';
+
+export interface SubmitDeps {
+  db: Database;
+  startAction: ActionStarter;
+  urls: ApiUrls;
+  log: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+/** The action id: derived from the Idempotency-Key so a repeated request finds the same action. */
+export function actionIdFor(projectId: string, key: string | undefined): string {
+  if (!key) return randomUUID();
+  const h = createHash('sha256').update(`${projectId}\0${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export const requestHash = (method: string, path: string, body: unknown) =>
+  createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body)}`).digest('hex');
+
+/**
+ * Stores the action with the resources it creates (all or nothing), then starts its workflow.
+ * A repeat of the same request returns the stored action; the same key with another request is refused.
+ */
+export async function submitAction(
+  deps: SubmitDeps,
+  action: Omit<NewAction, 'id'> & { id: string },
+  writeResources: (tx: Queryable) => Promise<void>,
+): Promise<{ action: ActionRow; replayed: boolean }> {
+  const { row, created } = await deps.db.transaction(async (tx) => {
+    const inserted = await insertAction(tx, action);
+    if (inserted.created) await writeResources(tx);
+    return inserted;
+  });
+  if (!created && row.request_hash !== action.requestHash) {
+    throw new Problem(422, 'idempotency_key_reused', 'Idempotency-Key already used for another request',
+      `Action ${row.id} was created with this key from a different request; use a new key`, { actionId: row.id });
+  }
+  try {
+    if (row.status === 'pending') await deps.startAction(row);
+  } catch (err) {
+    deps.log('could not start the action workflow', { actionId: row.id, error: (err as Error).message });
+    if (created) {
+      // Never leave an accepted-looking action that nothing will run: fail it, so a retry is safe.
+      await recordOutcome(deps.db, deps.urls, row.id, {
+        status: 'failed',
+        error: { reason: 'internal_error', message: 'The workflow engine was unavailable; the action was not started' },
+      });
+    }
+    throw new Problem(503, 'engine_unavailable', 'The workflow engine is unavailable', 'Retry the request later', { actionId: row.id });
+  }
+  return { action: row, replayed: !created };
+}

@@ -1,0 +1,46 @@
+import type { Interface, Log, TransactionReceipt } from 'ethers';
+import type { ActionPayload, TokenStandard } from '../domain';
+import { ARTIFACTS } from './artifacts';
+
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+
+function findEvent(abi: Interface, logs: readonly Log[], name: string, address: string | null) {
+  for (const log of logs) {
+    if (address && log.address.toLowerCase() !== address.toLowerCase()) continue;
+    const parsed = abi.parseLog(log);
+    if (parsed?.name === name) return parsed;
+  }
+  throw new Error(`receipt has no ${name} event`);
+}
+
+/** What a successful transaction created, read from its receipt. */
+export function readReceipt(
+  payload: ActionPayload,
+  standard: TokenStandard,
+  contractAddress: string | null,
+  receipt: TransactionReceipt,
+): Record<string, unknown> {
+  const abi = ARTIFACTS[standard].abi;
+  switch (payload.type) {
+    case 'collections.create':
+      if (!receipt.contractAddress) throw new Error('deployment receipt has no contract address');
+      return { contractAddress: receipt.contractAddress };
+    case 'tokenTypes.create': {
+      const event = findEvent(abi, receipt.logs, 'TokenTypeCreated', contractAddress);
+      return { tokenTypeId: event.args.typeId.toString() };
+    }
+    case 'nfts.create': {
+      if (standard === 'erc721') {
+        const event = findEvent(abi, receipt.logs, 'Transfer', contractAddress);
+        if (event.args.from !== ZERO_ADDRESS) throw new Error('Transfer event is not a mint');
+        return { tokenId: event.args.tokenId.toString(), owner: event.args.to, amount: '1' };
+      }
+      const event = findEvent(abi, receipt.logs, 'TransferSingle', contractAddress);
+      return { tokenId: event.args.id.toString(), owner: event.args.to, amount: event.args.value.toString() };
+    }
+    case 'nfts.update': {
+      const event = findEvent(abi, receipt.logs, 'MetadataUpdate', contractAddress);
+      return { tokenId: event.args._tokenId.toString() };
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.url({ protocol: /^https?$/ });
+
+export const chainSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
+  chainId: z.number().int().positive(),
+  rpcUrl: url,
+  confirmations: z.number().int().min(1).max(100).default(2),
+  pollIntervalMs: z.number().int().min(100).max(60_000).default(1_000),
+});
+export type ChainConfig = z.infer<typeof chainSchema>;
+
+const chainsFromJson = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of chains' });
+    return z.NEVER;
+  }
+}).pipe(z.array(chainSchema).min(1));
+
+const envSchema = z.object({
+  DATA_DIR: z.string().default('./data'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  PUBLIC_BASE_URL: url.optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('nft-actions'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  ANVIL_PORT: port.default(8545),
+  ANVIL_BLOCK_TIME: z.coerce.number().int().min(1).max(60).default(1),
+  CHAINS: chainsFromJson.optional(),
+  SIGNER_URL: url.optional(),
+  SIGNER_PORT: port.default(3100),
+  SIGNER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, '0x followed by 64 hex digits').optional(),
+  SIGNER_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'whsec_ followed by base64').optional(),
+  DEV_API_KEY: z.string().min(24, 'at least 24 characters').optional(),
+  ADMIN_TOKEN: z.string().min(24, 'at least 24 characters').optional(),
+  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),
+});
+
+export type Config = z.infer<typeof envSchema> & { dataDir: string; publicBaseUrl: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment; every wrong value is named in the error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const cfg = parsed.data;
+  return {
+    ...cfg,
+    dataDir: path.resolve(cfg.DATA_DIR),
+    publicBaseUrl: (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${cfg.PORT}`).replace(/\/$/, ''),
+  };
+}
+
+/** Narrows the config to one where the given settings are present, naming every missing one. */
+export function requireSettings<K extends keyof Config>(config: Config, keys: K[], who: string): Config & Required<Pick<Config, K>> {
+  const missing = keys.filter((k) => config[k] === undefined);
+  if (missing.length > 0) throw new ConfigError(missing.map((k) => `${String(k)}: required for ${who}`));
+  return config as Config & Required<Pick<Config, K>>;
+}

@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { Pool, types } from 'pg';
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** One interface over PostgreSQL (pg) and the embedded PGlite, so the same SQL serves both. */
+export interface Database extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// int8 (counts, nonces) fits in a JS number for every value this engine stores.
+types.setTypeParser(types.builtins.INT8, (v) => Number(v));
+
+export function connectPostgres(connectionString: string, max = 10): Database {
+  const pool = new Pool({ connectionString, max });
+  return {
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await pool.query(sql, params)).rows as T[];
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[] });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Embedded PostgreSQL (PGlite, WASM) kept in a directory; one connection, so one process owns it. */
+export async function openEmbedded(dir: string): Promise<Database> {
+  mkdirSync(dir, { recursive: true });
+  const { PGlite, types: liteTypes } = await import('@electric-sql/pglite');
+  const db = await PGlite.create(dir, { parsers: { [liteTypes.INT8]: (v: string) => Number(v) } });
+  return {
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await db.query<T>(sql, params)).rows;
+    },
+    transaction: (fn) => db.transaction((tx) => fn({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows })),
+    close: () => db.close(),
+  };
+}
+
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+  return opts.databaseUrl ? connectPostgres(opts.databaseUrl) : openEmbedded(`${opts.dataDir}/pglite`);
+}

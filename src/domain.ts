@@ -1,0 +1,113 @@
+export const ACTION_TYPES = ['collections.create', 'tokenTypes.create', 'nfts.create', 'nfts.update'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+export type ActionStatus = 'pending' | 'succeeded' | 'failed';
+export const ACTION_STAGES = ['queued', 'building', 'awaiting_signature', 'submitted', 'confirming', 'completed'] as const;
+export type ActionStage = (typeof ACTION_STAGES)[number];
+export type TokenStandard = 'erc721' | 'erc1155';
+
+export type ErrorReason =
+  | 'execution_reverted'
+  | 'signer_rejected'
+  | 'signer_unavailable'
+  | 'invalid_signature'
+  | 'nonce_conflict'
+  | 'confirmation_timeout'
+  | 'internal_error';
+
+export interface CallInfo {
+  functionName: string;
+  arguments: Record<string, unknown>;
+  calldata: string;
+}
+
+/** The failure shape of Crossmint's failed mint, used by every action type. */
+export interface ActionError {
+  reason: ErrorReason;
+  message: string;
+  revertReason?: string;
+  callInfo?: CallInfo;
+}
+
+export type OpenSeaMetadata = Record<string, unknown> & { name: string };
+
+export type ActionPayload =
+  | { type: 'collections.create'; standard: TokenStandard; name: string; symbol: string; metadata: OpenSeaMetadata; maxSupply: string }
+  | { type: 'tokenTypes.create'; tokenTypeId: string; metadata: OpenSeaMetadata; maxSupply: string; fungible: boolean }
+  | { type: 'nfts.create'; nftId: string; recipient: string; tokenTypeId: string | null; amount: string }
+  | { type: 'nfts.update'; nftId: string; metadataVersion: number };
+
+export interface ActionRow {
+  id: string;
+  project_id: string;
+  type: ActionType;
+  status: ActionStatus;
+  stage: ActionStage;
+  chain: string;
+  chain_id: number;
+  collection_id: string;
+  resource_id: string;
+  idempotency_key: string | null;
+  request_hash: string;
+  payload: ActionPayload;
+  tx_hash: string | null;
+  nonce: number | null;
+  result: Record<string, unknown> | null;
+  error: ActionError | null;
+  started_at: Date;
+  completed_at: Date | null;
+  updated_at: Date;
+}
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  signer_url: string;
+  signer_address: string;
+  signer_secret: string;
+}
+
+export interface CollectionRow {
+  id: string;
+  project_id: string;
+  chain: string;
+  chain_id: number;
+  standard: TokenStandard;
+  name: string;
+  symbol: string;
+  metadata: OpenSeaMetadata;
+  max_supply: string;
+  reserved_supply: string;
+  contract_address: string | null;
+  status: 'pending' | 'deployed' | 'failed';
+  action_id: string;
+  created_at: Date;
+}
+
+export interface TokenTypeRow {
+  id: string;
+  project_id: string;
+  collection_id: string;
+  metadata: OpenSeaMetadata;
+  max_supply: string;
+  reserved_supply: string;
+  fungible: boolean;
+  token_type_id: string | null;
+  status: 'pending' | 'created' | 'failed';
+  action_id: string;
+  created_at: Date;
+}
+
+export interface NftRow {
+  id: string;
+  project_id: string;
+  collection_id: string;
+  token_type_id: string | null;
+  recipient: string;
+  amount: string;
+  metadata_version: number;
+  token_id: string | null;
+  status: 'pending' | 'minted' | 'failed';
+  action_id: string;
+  created_at: Date;
+  updated_at: Date;
+}

@@ -1,0 +1,15 @@
+import { loadConfig, requireSettings } from '../config';
+import { runMain } from '../cli/run-main';
+import { startSigner } from './server';
+
+/** The reference signer as its own process: SIGNER_PRIVATE_KEY, SIGNER_SECRET and CHAINS are required. */
+runMain('signer', async () => {
+  const config = requireSettings(loadConfig(), ['SIGNER_PRIVATE_KEY', 'SIGNER_SECRET', 'CHAINS'], 'the signer');
+  const blocked = (process.env.SIGNER_BLOCKED_RECIPIENTS ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const signer = await startSigner({
+    privateKey: config.SIGNER_PRIVATE_KEY, secret: config.SIGNER_SECRET, chains: config.CHAINS,
+    host: config.HOST, port: config.SIGNER_PORT, blockedRecipients: blocked,
+  });
+  console.log(JSON.stringify({ msg: 'signer listening', url: signer.url, address: signer.address }));
+  return () => signer.close();
+});

@@ -1,0 +1,42 @@
+import type { Server } from 'node:http';
+import { Wallet } from 'ethers';
+import { ChainRegistry } from '../chain/chains';
+import type { ChainConfig } from '../config';
+import { createLogger } from '../log';
+import { createSignerApp } from './app';
+
+export interface SignerOptions {
+  privateKey: string;
+  secret: string;
+  chains: ChainConfig[];
+  host: string;
+  port: number;
+  blockedRecipients?: string[];
+}
+
+/** Starts the reference signer; resolves once it listens. */
+export async function startSigner(opts: SignerOptions): Promise<{ server: Server; url: string; address: string; close(): Promise<void> }> {
+  const chains = new ChainRegistry(opts.chains);
+  const wallet = new Wallet(opts.privateKey);
+  const app = createSignerApp({
+    wallet,
+    secret: opts.secret,
+    provider: (chainId) => (opts.chains.some((c) => c.chainId === chainId) ? chains.provider(chainId) : undefined),
+    blockedRecipients: new Set((opts.blockedRecipients ?? []).map((a) => a.toLowerCase())),
+    log: createLogger('signer'),
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(opts.port, opts.host, () => resolve(s));
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    server,
+    url: `http://${opts.host}:${port}/sign`,
+    address: wallet.address,
+    close: () => new Promise((resolve) => {
+      chains.destroy();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}

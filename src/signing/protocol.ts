@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { CallInfo } from '../domain';
+
+/** The EIP-1559 transaction the engine built, all integers as decimal strings. */
+export interface PreparedTransaction {
+  type: 2;
+  chainId: number;
+  nonce: number;
+  to: string | null;
+  value: string;
+  data: string;
+  gasLimit: string;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+}
+
+export type SignPurpose = 'action' | 'nonce_gap_filler';
+
+/** Body of the engine's POST to a project's signing endpoint. */
+export interface SignRequest {
+  type: 'transaction.sign';
+  purpose: SignPurpose;
+  actionId: string;
+  projectId: string;
+  chain: string;
+  chainId: number;
+  from: string;
+  transaction: PreparedTransaction;
+  /** EIP-2718 serialization of the unsigned transaction, and the digest a signer signs. */
+  unsignedTransaction: string;
+  signingHash: string;
+  description: { summary: string } & Omit<CallInfo, 'calldata'>;
+}
+
+export const signResponseSchema = z.union([
+  z.object({ signedTransaction: z.string().regex(/^0x[0-9a-fA-F]+$/) }),
+  z.object({ transactionHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/) }),
+]);
+export type SignResponse = z.infer<typeof signResponseSchema>;

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { signResponseSchema, type SignRequest, type SignResponse } from './protocol';
+
+export class SignerRejectedError extends Error {
+  constructor(readonly status: number, readonly reason: string) {
+    super(`signer rejected the transaction (HTTP ${status}): ${reason}`);
+  }
+}
+
+export class SignerUnavailableError extends Error {}
+
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** POSTs a sign request signed with the Standard Webhooks scheme and reads the signer's answer. */
+export async function postSignRequest(
+  endpoint: { url: string; secret: string },
+  request: SignRequest,
+  timeoutMs: number,
+): Promise<SignResponse> {
+  const body = JSON.stringify(request);
+  const id = `sign_${randomUUID()}`;
+  const timestamp = new Date();
+  let response: Response;
+  try {
+    response = await fetch(endpoint.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+        'webhook-signature': new Webhook(endpoint.secret).sign(id, timestamp, body),
+      },
+      body,
+    });
+  } catch (err) {
+    throw new SignerUnavailableError(`signer unreachable: ${(err as Error).message}`);
+  }
+  const text = (await response.text()).slice(0, MAX_RESPONSE_BYTES);
+  if (response.status >= 400 && response.status < 500) {
+    throw new SignerRejectedError(response.status, reasonFrom(text));
+  }
+  if (response.status !== 200) {
+    throw new SignerUnavailableError(`signer answered HTTP ${response.status}: ${reasonFrom(text)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SignerUnavailableError('signer answered with a body that is not JSON');
+  }
+  const parsed = signResponseSchema.safeParse(json);
+  if (!parsed.success) throw new SignerUnavailableError('signer answered without signedTransaction or transactionHash');
+  return parsed.data;
+}
+
+function reasonFrom(text: string): string {
+  try {
+    const body = JSON.parse(text) as { reason?: unknown; detail?: unknown; title?: unknown };
+    const reason = body.reason ?? body.detail ?? body.title;
+    if (typeof reason === 'string') return reason.slice(0, 500);
+  } catch {
+    // plain text answer
+  }
+  return text.slice(0, 500) || 'no reason given';
+}

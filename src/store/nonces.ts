@@ -1,0 +1,94 @@
+import type { Database } from '../db/database';
+
+export interface NonceScope {
+  chainId: number;
+  address: string;
+}
+
+/** What the chain says of the address: `latest` counts mined transactions, `pending` adds the mempool. */
+export interface ChainNonces {
+  latest: number;
+  pending: number;
+}
+
+/**
+ * Gives the holder (an action) its nonce for (chain, address): the same one on every retry; otherwise
+ * the lowest nonce released by a failed action, so no gap is left; otherwise the next unused one, moved
+ * past any transactions the address sent outside the engine.
+ */
+export async function reserveNonce(db: Database, scope: NonceScope, holder: string, chain: ChainNonces): Promise<number> {
+  const address = scope.address.toLowerCase();
+  return db.transaction(async (tx) => {
+    const [held] = await tx.query<{ nonce: number }>('SELECT nonce FROM nonce_leases WHERE holder = $1', [holder]);
+    if (held) return held.nonce;
+
+    await tx.query('INSERT INTO signer_nonces (chain_id, address, next_nonce) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      scope.chainId, address, chain.pending,
+    ]);
+    const [counter] = await tx.query<{ next_nonce: number }>(
+      'SELECT next_nonce FROM signer_nonces WHERE chain_id = $1 AND address = $2 FOR UPDATE',
+      [scope.chainId, address],
+    );
+    // Leases below the mined count are settled: broadcast ones are done, released ones were used elsewhere.
+    await tx.query(
+      `DELETE FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND nonce < $3 AND state <> 'reserved'`,
+      [scope.chainId, address, chain.latest],
+    );
+    const [released] = await tx.query<{ nonce: number }>(
+      `SELECT nonce FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND state = 'released' ORDER BY nonce LIMIT 1`,
+      [scope.chainId, address],
+    );
+    if (released) {
+      await tx.query(
+        `UPDATE nonce_leases SET state = 'reserved', holder = $4, updated_at = now() WHERE chain_id = $1 AND address = $2 AND nonce = $3`,
+        [scope.chainId, address, released.nonce, holder],
+      );
+      return released.nonce;
+    }
+    const nonce = Math.max(counter.next_nonce, chain.pending);
+    await tx.query('UPDATE signer_nonces SET next_nonce = $3 WHERE chain_id = $1 AND address = $2', [scope.chainId, address, nonce + 1]);
+    await tx.query(`INSERT INTO nonce_leases (chain_id, address, nonce, holder, state) VALUES ($1, $2, $3, $4, 'reserved')`, [
+      scope.chainId, address, nonce, holder,
+    ]);
+    return nonce;
+  });
+}
+
+export async function markNonceBroadcast(db: Database, holder: string) {
+  await db.query(`UPDATE nonce_leases SET state = 'broadcast', updated_at = now() WHERE holder = $1`, [holder]);
+}
+
+/**
+ * Gives back the nonce of a holder that never broadcast. Returns it with whether a later nonce of the
+ * same address is already on its way, in which case the gap blocks that transaction until it is filled.
+ */
+export async function releaseNonce(db: Database, holder: string): Promise<{ nonce: number; blocksLater: boolean } | undefined> {
+  return db.transaction(async (tx) => {
+    const [lease] = await tx.query<{ chain_id: number; address: string; nonce: number }>(
+      `UPDATE nonce_leases SET state = 'released', holder = NULL, updated_at = now()
+       WHERE holder = $1 AND state = 'reserved' RETURNING chain_id, address, nonce`,
+      [holder],
+    );
+    if (!lease) return undefined;
+    const later = await tx.query(
+      `SELECT 1 FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND nonce > $3 AND state = 'broadcast' LIMIT 1`,
+      [lease.chain_id, lease.address, lease.nonce],
+    );
+    return { nonce: lease.nonce, blocksLater: later.length > 0 };
+  });
+}
+
+/** Drops a holder's lease whose nonce another transaction consumed (sent outside the engine). */
+export async function discardNonce(db: Database, holder: string) {
+  await db.query('DELETE FROM nonce_leases WHERE holder = $1', [holder]);
+}
+
+/** Takes a released nonce for a gap-filling transaction, if it is still free. */
+export async function claimReleasedNonce(db: Database, scope: NonceScope, nonce: number, holder: string): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE nonce_leases SET state = 'reserved', holder = $4, updated_at = now()
+     WHERE chain_id = $1 AND address = $2 AND nonce = $3 AND (state = 'released' OR holder = $4) RETURNING nonce`,
+    [scope.chainId, scope.address.toLowerCase(), nonce, holder],
+  );
+  return rows.length === 1;
+}

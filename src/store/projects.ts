@@ -1,0 +1,62 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database';
+import type { ProjectRow } from '../domain';
+
+export interface NewProject {
+  name: string;
+  signerUrl: string;
+  signerAddress: string;
+  signerSecret: string;
+  /** A fixed key (development); a random one is generated otherwise. */
+  apiKey?: string;
+}
+
+export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+export const generateApiKey = () => `nfte_${randomBytes(24).toString('base64url')}`;
+
+/** Creates a project and its first API key; the key itself is returned once and only its hash is kept. */
+export async function createProject(db: Queryable, project: NewProject): Promise<{ projectId: string; apiKey: string }> {
+  const projectId = randomUUID();
+  const apiKey = project.apiKey ?? generateApiKey();
+  await db.query(
+    'INSERT INTO projects (id, name, signer_url, signer_address, signer_secret) VALUES ($1, $2, $3, $4, $5)',
+    [projectId, project.name, project.signerUrl, project.signerAddress, project.signerSecret],
+  );
+  await db.query('INSERT INTO api_keys (id, project_id, key_hash, key_prefix) VALUES ($1, $2, $3, $4)', [
+    randomUUID(),
+    projectId,
+    hashApiKey(apiKey),
+    apiKey.slice(0, 9),
+  ]);
+  return { projectId, apiKey };
+}
+
+export async function findProjectByApiKey(db: Queryable, apiKey: string): Promise<ProjectRow | undefined> {
+  const [row] = await db.query<ProjectRow>(
+    `SELECT p.* FROM api_keys k JOIN projects p ON p.id = k.project_id
+     WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+    [hashApiKey(apiKey)],
+  );
+  return row;
+}
+
+export async function getProject(db: Queryable, projectId: string): Promise<ProjectRow> {
+  const [row] = await db.query<ProjectRow>('SELECT * FROM projects WHERE id = $1', [projectId]);
+  if (!row) throw new Error(`project ${projectId} not found`);
+  return row;
+}
+
+/** The development project: created once, then found again by its fixed key on every start. */
+export async function ensureDevProject(db: Queryable, project: NewProject & { apiKey: string }): Promise<string> {
+  const existing = await findProjectByApiKey(db, project.apiKey);
+  if (existing) {
+    await db.query('UPDATE projects SET signer_url = $2, signer_address = $3, signer_secret = $4 WHERE id = $1', [
+      existing.id,
+      project.signerUrl,
+      project.signerAddress,
+      project.signerSecret,
+    ]);
+    return existing.id;
+  }
+  return (await createProject(db, project)).projectId;
+}

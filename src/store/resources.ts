@@ -1,0 +1,109 @@
+import type { Queryable } from '../db/database';
+import type { CollectionRow, NftRow, OpenSeaMetadata, TokenStandard, TokenTypeRow } from '../domain';
+
+export async function insertCollection(
+  tx: Queryable,
+  c: { id: string; projectId: string; chain: string; chainId: number; standard: TokenStandard; name: string; symbol: string;
+    metadata: OpenSeaMetadata; maxSupply: string; actionId: string },
+) {
+  await tx.query(
+    `INSERT INTO collections (id, project_id, chain, chain_id, standard, name, symbol, metadata, max_supply, status, action_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (id) DO NOTHING`,
+    [c.id, c.projectId, c.chain, c.chainId, c.standard, c.name, c.symbol, JSON.stringify(c.metadata), c.maxSupply, c.actionId],
+  );
+}
+
+export async function findCollection(db: Queryable, projectId: string, id: string): Promise<CollectionRow | undefined> {
+  const [row] = await db.query<CollectionRow>('SELECT * FROM collections WHERE id = $1 AND project_id = $2', [id, projectId]);
+  return row;
+}
+
+export async function findCollectionById(db: Queryable, id: string): Promise<CollectionRow | undefined> {
+  const [row] = await db.query<CollectionRow>('SELECT * FROM collections WHERE id = $1', [id]);
+  return row;
+}
+
+export async function listCollections(db: Queryable, projectId: string, limit: number): Promise<CollectionRow[]> {
+  return db.query<CollectionRow>('SELECT * FROM collections WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2', [projectId, limit]);
+}
+
+export async function insertTokenType(
+  tx: Queryable,
+  t: { id: string; projectId: string; collectionId: string; metadata: OpenSeaMetadata; maxSupply: string; fungible: boolean; actionId: string },
+) {
+  await tx.query(
+    `INSERT INTO token_types (id, project_id, collection_id, metadata, max_supply, fungible, status, action_id)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) ON CONFLICT (id) DO NOTHING`,
+    [t.id, t.projectId, t.collectionId, JSON.stringify(t.metadata), t.maxSupply, t.fungible, t.actionId],
+  );
+}
+
+export async function findTokenType(db: Queryable, collectionId: string, id: string): Promise<TokenTypeRow | undefined> {
+  const [row] = await db.query<TokenTypeRow>('SELECT * FROM token_types WHERE id = $1 AND collection_id = $2', [id, collectionId]);
+  return row;
+}
+
+export async function findTokenTypeById(db: Queryable, id: string): Promise<TokenTypeRow | undefined> {
+  const [row] = await db.query<TokenTypeRow>('SELECT * FROM token_types WHERE id = $1', [id]);
+  return row;
+}
+
+/**
+ * Reserves supply for a mint before it starts, so requests over maxSupply (0 = unlimited) are refused
+ * at once; a failed mint gives its reservation back.
+ */
+export async function reserveSupply(tx: Queryable, table: 'collections' | 'token_types', id: string, amount: string): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE ${table} SET reserved_supply = reserved_supply + $2::numeric
+     WHERE id = $1 AND (max_supply = 0 OR reserved_supply + $2::numeric <= max_supply) RETURNING id`,
+    [id, amount],
+  );
+  return rows.length === 1;
+}
+
+export async function releaseSupply(tx: Queryable, table: 'collections' | 'token_types', id: string, amount: string) {
+  await tx.query(`UPDATE ${table} SET reserved_supply = reserved_supply - $2::numeric WHERE id = $1`, [id, amount]);
+}
+
+export async function insertNft(
+  tx: Queryable,
+  n: { id: string; projectId: string; collectionId: string; tokenTypeId: string | null; recipient: string; amount: string;
+    actionId: string; metadata: OpenSeaMetadata },
+) {
+  await tx.query(
+    `INSERT INTO nfts (id, project_id, collection_id, token_type_id, recipient, amount, status, action_id)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) ON CONFLICT (id) DO NOTHING`,
+    [n.id, n.projectId, n.collectionId, n.tokenTypeId, n.recipient, n.amount, n.actionId],
+  );
+  await insertNftMetadata(tx, n.id, 1, n.metadata);
+}
+
+export async function insertNftMetadata(tx: Queryable, nftId: string, version: number, metadata: OpenSeaMetadata) {
+  await tx.query('INSERT INTO nft_metadata (nft_id, version, metadata) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+    nftId,
+    version,
+    JSON.stringify(metadata),
+  ]);
+}
+
+/** Allocates the next metadata version of an NFT (the row lock orders concurrent updates). */
+export async function nextNftMetadataVersion(tx: Queryable, nftId: string): Promise<number> {
+  await tx.query('SELECT id FROM nfts WHERE id = $1 FOR UPDATE', [nftId]);
+  const [row] = await tx.query<{ version: number }>('SELECT max(version) + 1 AS version FROM nft_metadata WHERE nft_id = $1', [nftId]);
+  return row.version;
+}
+
+export async function findNft(db: Queryable, collectionId: string, id: string): Promise<NftRow | undefined> {
+  const [row] = await db.query<NftRow>('SELECT * FROM nfts WHERE id = $1 AND collection_id = $2', [id, collectionId]);
+  return row;
+}
+
+export async function findNftById(db: Queryable, id: string): Promise<NftRow | undefined> {
+  const [row] = await db.query<NftRow>('SELECT * FROM nfts WHERE id = $1', [id]);
+  return row;
+}
+
+export async function findNftMetadata(db: Queryable, nftId: string, version: number): Promise<OpenSeaMetadata | undefined> {
+  const [row] = await db.query<{ metadata: OpenSeaMetadata }>('SELECT metadata FROM nft_metadata WHERE nft_id = $1 AND version = $2', [nftId, version]);
+  return row?.metadata;
+}

@@ -1,0 +1,33 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { ChainRegistry } from '../chain/chains';
+import type { ActionRow } from '../domain';
+import type { actionWorkflow } from '../workflows/action';
+import { actionWorkflowId } from '../workflows/ids';
+import { ActionStatusKey, ActionTypeKey, ChainIdKey, ProjectIdKey } from './search-attributes';
+
+export const CONFIRMATION_TIMEOUT_MS = 30 * 60_000;
+
+export type ActionStarter = (action: ActionRow) => Promise<void>;
+
+/** Starts the action's workflow; starting it again (a retried request) is a no-op. */
+export function createActionStarter(client: Client, taskQueue: string, chains: ChainRegistry): ActionStarter {
+  return async (action) => {
+    const chain = chains.byId(action.chain_id);
+    try {
+      await client.workflow.start<typeof actionWorkflow>('actionWorkflow', {
+        taskQueue,
+        workflowId: actionWorkflowId(action.id),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ actionId: action.id, confirmations: chain.confirmations, pollIntervalMs: chain.pollIntervalMs, confirmationTimeoutMs: CONFIRMATION_TIMEOUT_MS }],
+        typedSearchAttributes: [
+          { key: ActionTypeKey, value: action.type },
+          { key: ActionStatusKey, value: 'pending' },
+          { key: ProjectIdKey, value: action.project_id },
+          { key: ChainIdKey, value: action.chain_id },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  };
+}

@@ -1,0 +1,110 @@
+import { ActivityFailure, ApplicationFailure, log, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { ACTION_FAILED, SIGNER_UNAVAILABLE } from '../activities/failures';
+import type { PreparedAction } from '../activities/prepare';
+import type { SignedAction } from '../activities/signing';
+import type { ActionError } from '../domain';
+import { ActionStatusKey } from '../temporal/search-attributes';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Database and chain reads: quick, retried for as long as the action may take. */
+const { setStage, prepareTransaction, reserveNonce, releaseNonce, checkTransaction, completeAction, failAction, broadcastTransaction } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+  });
+
+/** The project's signing endpoint: retried with backoff, then the action fails as signer_unavailable. */
+const { requestSignature, signNonceGapFiller } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8 },
+});
+
+export interface ActionWorkflowInput {
+  actionId: string;
+  confirmations: number;
+  pollIntervalMs: number;
+  /** How long to wait for the transaction to be mined and confirmed before failing the action. */
+  confirmationTimeoutMs: number;
+}
+
+const MAX_NONCE_ATTEMPTS = 3;
+
+/** One NFT action: build, sign, broadcast, confirm, record. */
+export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succeeded' | 'failed'> {
+  const { actionId } = input;
+  let prepared: PreparedAction | undefined;
+  let broadcast = false;
+  try {
+    await setStage(actionId, 'building');
+    prepared = await prepareTransaction(actionId);
+    const signed = await signAndBroadcast(prepared);
+    broadcast = true;
+    await setStage(actionId, 'confirming');
+    await waitForConfirmations(input, prepared.chainId, signed);
+    return await finish(await completeAction(prepared, signed.hash));
+  } catch (err) {
+    const error = toActionError(err, prepared);
+    if (prepared && !broadcast) await giveBackNonce(prepared);
+    return finish(await failAction(actionId, error));
+  }
+}
+
+async function signAndBroadcast(prepared: PreparedAction): Promise<SignedAction> {
+  for (let attempt = 1; attempt <= MAX_NONCE_ATTEMPTS; attempt++) {
+    const nonce = await reserveNonce(prepared);
+    await setStage(prepared.actionId, 'awaiting_signature');
+    const signed = await requestSignature(prepared, nonce);
+    if ((await broadcastTransaction(prepared.actionId, prepared.chainId, signed)) === 'sent') return signed;
+    log.warn('nonce taken by a transaction sent outside the engine; reserving another', { nonce });
+  }
+  throw ApplicationFailure.create({ type: 'NonceConflict', message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
+}
+
+async function waitForConfirmations(input: ActionWorkflowInput, chainId: number, signed: SignedAction) {
+  let waitedMs = 0;
+  let intervalMs = input.pollIntervalMs;
+  for (;;) {
+    const state = await checkTransaction(chainId, signed);
+    if (state.state === 'mined' && (!state.success || state.confirmations >= input.confirmations)) return;
+    if (waitedMs >= input.confirmationTimeoutMs) {
+      throw ApplicationFailure.create({ type: 'ConfirmationTimeout', message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
+    }
+    await sleep(intervalMs);
+    waitedMs += intervalMs;
+    // A slow chain should not grow the history without bound: back off towards 30 s between looks.
+    intervalMs = Math.min(intervalMs * 1.25, 30_000);
+  }
+}
+
+/** A nonce left unused would hold back every later transaction of the signer: reuse it or fill it. */
+async function giveBackNonce(prepared: PreparedAction) {
+  const released = await releaseNonce(prepared.actionId);
+  if (!released?.blocksLater) return;
+  try {
+    const filler = await signNonceGapFiller(prepared, released.nonce);
+    if (filler) await broadcastTransaction(`gap-filler-${prepared.actionId}`, prepared.chainId, filler);
+  } catch (err) {
+    log.warn('could not fill the nonce gap; the next action of this signer will use it', { nonce: released.nonce, error: String(err) });
+  }
+}
+
+async function finish(status: 'succeeded' | 'failed') {
+  upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
+  return status;
+}
+
+function toActionError(err: unknown, prepared: PreparedAction | undefined): ActionError {
+  const callInfo = prepared?.callInfo;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    if (cause.type === ACTION_FAILED && cause.details?.[0]) return cause.details[0] as ActionError;
+    if (cause.type === SIGNER_UNAVAILABLE) {
+      return { reason: 'signer_unavailable', message: `The signing endpoint could not be reached: ${cause.message}`, callInfo };
+    }
+    if (cause.type === 'NonceConflict') return { reason: 'nonce_conflict', message: cause.message, callInfo };
+    if (cause.type === 'ConfirmationTimeout') return { reason: 'confirmation_timeout', message: cause.message, callInfo };
+  }
+  return { reason: 'internal_error', message: cause instanceof Error ? cause.message : String(cause), callInfo };
+}

@@ -1,0 +1,1 @@
+export const actionWorkflowId = (actionId: string) => `action-${actionId}`;
