@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { Wallet } from 'ethers';
 import { ChainRegistry } from '../chain/chains';
 import type { ChainConfig } from '../config';
-import { createLogger } from '../log';
+import { createLogger, type LogFn } from '../log';
 import { createSignerApp } from './app';
 
 export interface SignerOptions {
@@ -12,6 +12,7 @@ export interface SignerOptions {
   host: string;
   port: number;
   blockedRecipients?: string[];
+  log?: LogFn;
 }
 
 /** Starts the reference signer; resolves once it listens. */
@@ -23,7 +24,7 @@ export async function startSigner(opts: SignerOptions): Promise<{ server: Server
     secret: opts.secret,
     provider: (chainId) => (opts.chains.some((c) => c.chainId === chainId) ? chains.provider(chainId) : undefined),
     blockedRecipients: new Set((opts.blockedRecipients ?? []).map((a) => a.toLowerCase())),
-    log: createLogger('signer'),
+    log: opts.log ?? createLogger('signer'),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(opts.port, opts.host, () => resolve(s));

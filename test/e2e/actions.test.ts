@@ -1,0 +1,99 @@
+import { Contract } from 'ethers';
+import { ARTIFACTS } from '../../src/chain/artifacts';
+import { startHarness, type Harness } from '../support/harness';
+
+const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const BOB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+
+describe('every action type, end to end', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.startWorker();
+  });
+  afterAll(() => h?.stop());
+
+  test('ERC-721: create collection, mint, update metadata', async () => {
+    const collection = await h.deployCollection('erc721', { metadata: { description: 'a test collection' } });
+    const contract = new Contract(collection.address, ARTIFACTS.erc721.abi, h.provider);
+    expect(await contract.owner()).toBe(h.signerAddress);
+    expect(await contract.contractURI()).toBe(`${h.baseUrl}/v1/metadata/collections/${collection.id}`);
+
+    const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Token One', image: 'https://example.com/1.png' } });
+    expect(mint.status).toBe(202);
+    expect(mint.body).toMatchObject({ type: 'nfts.create', status: 'pending', stage: 'queued' });
+    const minted = await h.waitForAction(mint.body.actionId);
+    expect(minted).toMatchObject({ status: 'succeeded', stage: 'completed', resource: { owner: ALICE, tokenId: '1' } });
+    expect(minted.txId).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(new Date(minted.completedAt).getTime()).toBeGreaterThanOrEqual(new Date(minted.startedAt).getTime());
+    expect(await contract.ownerOf(1)).toBe(ALICE);
+    const nftId = minted.resource.id;
+    const tokenURI = await contract.tokenURI(1);
+    expect(tokenURI).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/1`);
+    expect(await (await fetch(tokenURI)).json()).toEqual({ name: 'Token One', image: 'https://example.com/1.png' });
+
+    const update = await h.request('PATCH', `/v1/collections/${collection.id}/nfts/${nftId}`, { metadata: { name: 'Token One, revised' } });
+    expect(update.status).toBe(202);
+    const updated = await h.waitForAction(update.body.actionId);
+    expect(updated).toMatchObject({ type: 'nfts.update', status: 'succeeded' });
+    expect(await contract.tokenURI(1)).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/2`);
+    const receipt = await h.provider.getTransactionReceipt(updated.txId);
+    const events = receipt!.logs.map((log) => contract.interface.parseLog(log)?.name);
+    expect(events).toContain('MetadataUpdate');
+    const nft = await h.request('GET', `/v1/collections/${collection.id}/nfts/${nftId}`);
+    expect(nft.body).toMatchObject({ tokenId: '1', status: 'minted', metadataVersion: 2, metadata: { name: 'Token One, revised' } });
+    // The first version stays where the chain pointed at it.
+    expect(await (await fetch(`${h.baseUrl}/v1/metadata/nfts/${nftId}/1`)).json()).toMatchObject({ name: 'Token One' });
+  });
+
+  test('ERC-1155: create collection, token types, fungible and non-fungible mints', async () => {
+    const collection = await h.deployCollection('erc1155');
+    const contract = new Contract(collection.address, ARTIFACTS.erc1155.abi, h.provider);
+
+    const type = await h.request('POST', `/v1/collections/${collection.id}/token-types`, { metadata: { name: 'Gold' }, maxSupply: 1000, fungible: true });
+    expect(type.status).toBe(202);
+    const typeDone = await h.waitForAction(type.body.actionId);
+    expect(typeDone).toMatchObject({ type: 'tokenTypes.create', status: 'succeeded', resource: { tokenTypeId: '1' } });
+    const goldId = typeDone.resource.id;
+    expect(await contract.uri(1)).toBe(`${h.baseUrl}/v1/metadata/token-types/${goldId}`);
+
+    const fungible = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: BOB, tokenTypeId: goldId, amount: 25 });
+    expect(fungible.status).toBe(202);
+    expect(await h.waitForAction(fungible.body.actionId)).toMatchObject({ status: 'succeeded', resource: { tokenId: '1', amount: '25', owner: BOB } });
+    expect(await contract.balanceOf(BOB, 1)).toBe(25n);
+
+    const sword = await h.request('POST', `/v1/collections/${collection.id}/token-types`, { metadata: { name: 'Sword' }, maxSupply: 10 });
+    const swordDone = await h.waitForAction(sword.body.actionId);
+    expect(swordDone.status).toBe('succeeded');
+    const unique = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, tokenTypeId: swordDone.resource.id });
+    const uniqueDone = await h.waitForAction(unique.body.actionId);
+    expect(uniqueDone.status).toBe('succeeded');
+    const tokenId = BigInt(uniqueDone.resource.tokenId);
+    expect(await contract.tokenTypeOf(tokenId)).toBe(BigInt(swordDone.resource.tokenTypeId));
+    expect(await contract.balanceOf(ALICE, tokenId)).toBe(1n);
+
+    const update = await h.request('PATCH', `/v1/collections/${collection.id}/nfts/${uniqueDone.resource.id}`, { metadata: { name: 'Sword +1' } });
+    expect(await h.waitForAction(update.body.actionId)).toMatchObject({ status: 'succeeded' });
+    expect(await contract.uri(tokenId)).toBe(`${h.baseUrl}/v1/metadata/nfts/${uniqueDone.resource.id}/2`);
+  });
+
+  test('actions are listed, filtered and paged, and searchable in Temporal', async () => {
+    const page1 = await h.request('GET', '/v1/actions?type=nfts.create&limit=2');
+    expect(page1.status).toBe(200);
+    expect(page1.body.data).toHaveLength(2);
+    expect(page1.body.data.every((a: any) => a.type === 'nfts.create')).toBe(true);
+    const page2 = await h.request('GET', `/v1/actions?type=nfts.create&limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.data.length).toBeGreaterThan(0);
+    const ids = new Set([...page1.body.data, ...page2.body.data].map((a: any) => a.actionId));
+    expect(ids.size).toBe(page1.body.data.length + page2.body.data.length);
+
+    const query = `ActionType = 'nfts.create' AND ActionStatus = 'succeeded' AND ProjectId = '${h.projectId}' AND ChainId = ${h.stack.chainId}`;
+    let found = 0;
+    for (let i = 0; i < 40 && found < 3; i++) {
+      found = 0;
+      for await (const _ of h.client.workflow.list({ query })) found++;
+      if (found < 3) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(found).toBe(3);
+  });
+});

@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Wallet } from 'ethers';
+import { apiUrls } from '../../src/actions/urls';
+import { createApp } from '../../src/api/app';
+import { ChainRegistry } from '../../src/chain/chains';
+import { connectPostgres, type Database } from '../../src/db/database';
+import { migrate } from '../../src/db/migrate';
+import { createProject } from '../../src/store/projects';
+import { createActionStarter } from '../../src/temporal/start-action';
+import { testStack } from './env';
+import { freePort } from './ports';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** SIGTERM and wait for a graceful exit. */
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/**
+ * One test file's engine: the API in this process over real HTTP, worker processes of its own on a
+ * task queue of its own, a project with an API key, all on the shared Temporal server, chain and database.
+ */
+export async function startHarness() {
+  const stack = testStack();
+  const taskQueue = `test-${randomUUID()}`;
+  const chains = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 500 }];
+  const registry = new ChainRegistry(chains);
+  const db: Database = connectPostgres(stack.databaseUrl);
+  await migrate(db);
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const urls = apiUrls(baseUrl);
+  const app = createApp({
+    db, urls, chains: registry, bodyLimit: '100kb', log: () => undefined,
+    startAction: createActionStarter(client, taskQueue, registry),
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  const signerAddress = new Wallet(stack.signerKey).address;
+  const newProject = (signer: { url: string; secret: string } = { url: stack.signerUrl, secret: stack.signerSecret }) =>
+    createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress, signerSecret: signer.secret });
+  const { projectId, apiKey } = await newProject();
+  const workers = new Set<WorkerProcess>();
+
+  async function startWorker(): Promise<WorkerProcess> {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/worker/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
+        CHAINS: JSON.stringify(chains), WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath, PUBLIC_BASE_URL: baseUrl,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('worker running')) resolve();
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      child.once('exit', (code) => reject(new Error(`worker exited (${code}) before running:\n${output}`)));
+    });
+    const worker: WorkerProcess = {
+      child,
+      async stop() {
+        child.kill('SIGTERM');
+        await exited;
+        workers.delete(worker);
+      },
+      async kill() {
+        child.kill('SIGKILL');
+        await exited;
+        workers.delete(worker);
+      },
+    };
+    workers.add(worker);
+    return worker;
+  }
+
+  async function request<T = any>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}, key = apiKey): Promise<ApiResponse<T>> {
+    const res = await fetch(`${baseUrl}${urlPath}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async function waitForAction(actionId: string, until: (a: any) => boolean = (a) => a.status !== 'pending', timeoutMs = 120_000, key = apiKey) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await request('GET', `/v1/actions/${actionId}`, undefined, {}, key);
+      if (until(body)) return body;
+      if (Date.now() > deadline) throw new Error(`action ${actionId} still ${body.status}/${body.stage} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** Creates a collection and waits until it is deployed. */
+  async function deployCollection(standard: 'erc721' | 'erc1155' = 'erc721', extra: Record<string, unknown> = {}, key = apiKey) {
+    const res = await request('POST', '/v1/collections', { chain: 'anvil', standard, name: 'Test', symbol: 'TST', ...extra }, {}, key);
+    if (res.status !== 202) throw new Error(`collection not accepted: ${JSON.stringify(res.body)}`);
+    const action = await waitForAction(res.body.actionId, undefined, 120_000, key);
+    if (action.status !== 'succeeded') throw new Error(`collection failed: ${JSON.stringify(action.error)}`);
+    return { id: action.resource.collectionId as string, address: action.resource.contractAddress as string };
+  }
+
+  return {
+    stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
+    newProject, startWorker, request, waitForAction, deployCollection,
+    async stop() {
+      for (const worker of [...workers]) await worker.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await connection.close();
+      registry.destroy();
+      await db.close();
+    },
+  };
+}
