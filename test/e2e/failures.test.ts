@@ -1,0 +1,150 @@
+import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { Contract, Wallet } from 'ethers';
+import { ARTIFACTS } from '../../src/chain/artifacts';
+import { startSigner } from '../../src/signer/server';
+import { toEthersTransaction } from '../../src/signing/transaction';
+import { freePort } from '../support/ports';
+import { startHarness, type Harness } from '../support/harness';
+
+const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+
+describe('failures', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.startWorker();
+  });
+  afterAll(() => h?.stop());
+
+  test('a call that reverts on chain fails with revertReason and callInfo, and gives its supply back', async () => {
+    const collection = await h.deployCollection('erc1155');
+    const type = await h.request('POST', `/v1/collections/${collection.id}/token-types`, { metadata: { name: 'Rare' }, maxSupply: 2, fungible: true });
+    const typeDone = await h.waitForAction(type.body.actionId);
+    // The contract owner mints the whole supply outside the engine, so only the chain knows it is gone.
+    const owner = new Wallet(h.stack.signerKey, h.provider);
+    const contract = new Contract(collection.address, ARTIFACTS.erc1155.abi, owner);
+    await (await contract.mint(ALICE, BigInt(typeDone.resource.tokenTypeId), 2)).wait();
+
+    const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, tokenTypeId: typeDone.resource.id, amount: 1 });
+    expect(mint.status).toBe(202);
+    const failed = await h.waitForAction(mint.body.actionId);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatchObject({
+      reason: 'execution_reverted',
+      revertReason: `execution reverted: MaxSupplyExceeded(${typeDone.resource.tokenTypeId}, 2, 2, 1)`,
+      callInfo: { functionName: 'mint', arguments: { recipient: ALICE, tokenTypeId: typeDone.resource.tokenTypeId, amount: '1' } },
+    });
+    expect(failed.error.callInfo.calldata).toMatch(/^0x156e29f6/);
+    const [row] = await h.db.query<{ reserved_supply: string }>('SELECT reserved_supply FROM token_types WHERE id = $1', [typeDone.resource.id]);
+    expect(row.reserved_supply).toBe('0');
+    const nft = await h.request('GET', `/v1/collections/${collection.id}/nfts/${failed.resource.id}`);
+    expect(nft.body.status).toBe('failed');
+  });
+
+  test('the signer rejecting fails the action as signer_rejected and leaves no nonce gap', async () => {
+    const collection = await h.deployCollection('erc721');
+    const before = await h.provider.getTransactionCount(h.signerAddress, 'latest');
+    const rejected = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: h.stack.blockedRecipient, metadata: { name: 'No' } });
+    const failed = await h.waitForAction(rejected.body.actionId);
+    expect(failed.status).toBe('failed');
+    expect(failed.error.reason).toBe('signer_rejected');
+    expect(failed.error.message).toContain('HTTP 403');
+    expect(failed.error.message).toContain('is blocked');
+    expect(failed.txId).toBeNull();
+
+    const next = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Yes' } });
+    const done = await h.waitForAction(next.body.actionId);
+    expect(done.status).toBe('succeeded');
+    expect(done.nonce).toBe(before);
+  });
+
+  test('a nonce left by a rejected action while later ones are in flight is filled, so they confirm', async () => {
+    const collection = await h.deployCollection('erc721');
+    // A signing endpoint that takes its time to refuse: later actions reserve and broadcast higher nonces meanwhile.
+    const port = await freePort();
+    const slowRefusals: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', async () => {
+        const refuse = body.toLowerCase().includes(h.stack.blockedRecipient.toLowerCase());
+        if (refuse) await new Promise((r) => setTimeout(r, 4000));
+        const answer = await fetch(h.stack.signerUrl, { method: 'POST', headers: req.headers as Record<string, string>, body });
+        res.statusCode = answer.status;
+        res.setHeader('content-type', answer.headers.get('content-type') ?? 'application/json');
+        res.end(await answer.text());
+      });
+    });
+    await new Promise<void>((r) => slowRefusals.listen(port, '127.0.0.1', () => r()));
+    await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, `http://127.0.0.1:${port}/`]);
+    try {
+      const gapNonce = await h.provider.getTransactionCount(h.signerAddress, 'pending');
+      const blocked = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: h.stack.blockedRecipient, metadata: { name: 'No' } });
+      await h.waitForAction(blocked.body.actionId, (a) => a.stage === 'awaiting_signature', 30_000);
+      const later = await Promise.all([1, 2, 3].map((i) =>
+        h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: `Later ${i}` } })));
+      const submitted = await Promise.all(later.map((r) => h.waitForAction(r.body.actionId, (a) => a.stage !== 'queued' && a.stage !== 'building' && a.stage !== 'awaiting_signature', 30_000)));
+      expect(submitted.every((a) => a.nonce > gapNonce)).toBe(true);
+
+      expect((await h.waitForAction(blocked.body.actionId)).error.reason).toBe('signer_rejected');
+      const done = await Promise.all(later.map((r) => h.waitForAction(r.body.actionId, undefined, 60_000)));
+      expect(done.map((a) => a.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      // The gap was filled by an empty transfer to self at the rejected action's nonce.
+      const block = await h.provider.getBlock(Number(done[0].resource.blockNumber), true);
+      const filler = block!.prefetchedTransactions.find((tx) => tx.nonce === gapNonce && tx.from === h.signerAddress);
+      expect(filler).toMatchObject({ to: h.signerAddress, value: 0n, data: '0x' });
+    } finally {
+      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
+      slowRefusals.close();
+    }
+  });
+
+  test('a signer that returns another transaction fails the action as invalid_signature', async () => {
+    const rogueKey = Wallet.createRandom();
+    const port = await freePort();
+    const rogue: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', async () => {
+        const tx = toEthersTransaction(JSON.parse(body).transaction);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ signedTransaction: await rogueKey.signTransaction(tx) }));
+      });
+    });
+    await new Promise<void>((r) => rogue.listen(port, '127.0.0.1', () => r()));
+    try {
+      const collection = await h.deployCollection('erc721');
+      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, `http://127.0.0.1:${port}/`]);
+      const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Forged' } });
+      const failed = await h.waitForAction(mint.body.actionId);
+      expect(failed.error.reason).toBe('invalid_signature');
+      expect(failed.error.message).toContain(`signed by ${rogueKey.address}`);
+    } finally {
+      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
+      rogue.close();
+    }
+  });
+
+  test('the signer down, then back: the action waits with backoff and completes', async () => {
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const port = await freePort();
+    const chains = [{ name: 'anvil', chainId: h.stack.chainId, rpcUrl: h.stack.rpcUrl, confirmations: 1, pollIntervalMs: 500 }];
+    const start = () => startSigner({ privateKey: h.stack.signerKey, secret, chains, host: '127.0.0.1', port, log: () => undefined });
+    let signer = await start();
+    const project = await h.newProject({ url: signer.url, secret });
+    const collection = await h.deployCollection('erc721', {}, project.apiKey);
+    await signer.close();
+
+    const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Patient' } }, {}, project.apiKey);
+    await h.waitForAction(mint.body.actionId, (a) => a.stage === 'awaiting_signature', 30_000, project.apiKey);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await h.request('GET', `/v1/actions/${mint.body.actionId}`, undefined, {}, project.apiKey)).body.status).toBe('pending');
+    signer = await start();
+    try {
+      const done = await h.waitForAction(mint.body.actionId, undefined, 60_000, project.apiKey);
+      expect(done.status).toBe('succeeded');
+    } finally {
+      await signer.close();
+    }
+  });
+});
