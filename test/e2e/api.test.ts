@@ -1,0 +1,94 @@
+import { startHarness, type Harness } from '../support/harness';
+
+const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+
+describe('API contract: bad input, idempotency, project isolation', () => {
+  let h: Harness;
+  let erc721: { id: string };
+  let erc1155: { id: string };
+  let tinyType: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.startWorker();
+    erc721 = await h.deployCollection('erc721', { maxSupply: 100 });
+    erc1155 = await h.deployCollection('erc1155');
+    const type = await h.request('POST', `/v1/collections/${erc1155.id}/token-types`, { metadata: { name: 'Tiny' }, maxSupply: 1, fungible: true });
+    tinyType = (await h.waitForAction(type.body.actionId)).resource.id;
+  });
+  afterAll(() => h?.stop());
+
+  const countActions = async () => Number((await h.db.query<{ n: string }>('SELECT count(*) AS n FROM actions WHERE project_id = $1', [h.projectId]))[0].n);
+
+  type Case = [name: string, make: () => [string, string, unknown, Record<string, string>?], status: number, code: string, field?: string];
+  const cases: Case[] = [
+    ['invalid recipient address', () => ['POST', `/v1/collections/${erc721.id}/nfts`, { recipient: '0x1234', metadata: { name: 'x' } }], 400, 'invalid_request', 'body.recipient'],
+    ['zero address recipient', () => ['POST', `/v1/collections/${erc721.id}/nfts`, { recipient: '0x0000000000000000000000000000000000000000', metadata: { name: 'x' } }], 400, 'invalid_request', 'body.recipient'],
+    ['unknown chain', () => ['POST', '/v1/collections', { chain: 'dogechain', name: 'A', symbol: 'A' }], 400, 'invalid_request', 'body.chain'],
+    ['missing name', () => ['POST', '/v1/collections', { chain: 'anvil', symbol: 'A' }], 400, 'invalid_request', 'body.name'],
+    ['wrong type', () => ['POST', `/v1/collections/${erc1155.id}/token-types`, { metadata: { name: 'x' }, maxSupply: 'lots' }], 400, 'invalid_request', 'body.maxSupply'],
+    ['unknown field', () => ['POST', '/v1/collections', { chain: 'anvil', name: 'A', symbol: 'A', owner: 'me' }], 400, 'invalid_request', 'body'],
+    ['metadata without a name', () => ['POST', `/v1/collections/${erc721.id}/nfts`, { recipient: ALICE, metadata: { image: 'https://x.io/1.png' } }], 400, 'invalid_request', 'body.metadata.name'],
+    ['ERC-1155 mint without token type', () => ['POST', `/v1/collections/${erc1155.id}/nfts`, { recipient: ALICE }], 400, 'invalid_request', 'body.tokenTypeId'],
+    ['malformed JSON', () => ['POST', '/v1/collections', '{"chain": "anvil",'], 400, 'malformed_json'],
+    ['oversized body', () => ['POST', '/v1/collections', { chain: 'anvil', name: 'A', symbol: 'A', metadata: { description: 'x'.repeat(200_000) } }], 413, 'body_too_large'],
+    ['collection that does not exist', () => ['POST', '/v1/collections/8a6b2c1e-3f4d-4e5f-9a0b-1c2d3e4f5a6b/nfts', { recipient: ALICE, metadata: { name: 'x' } }], 404, 'not_found'],
+    ['collection id that is not a UUID', () => ['POST', '/v1/collections/abc/nfts', { recipient: ALICE, metadata: { name: 'x' } }], 400, 'invalid_request', 'path.collectionId'],
+    ['token type over maxSupply', () => ['POST', `/v1/collections/${erc1155.id}/nfts`, { recipient: ALICE, tokenTypeId: tinyType, amount: 2 }], 409, 'max_supply_exceeded'],
+    ['token types on an ERC-721 collection', () => ['POST', `/v1/collections/${erc721.id}/token-types`, { metadata: { name: 'x' }, maxSupply: 1 }], 409, 'not_erc1155'],
+    ['bad Idempotency-Key', () => ['POST', '/v1/collections', { chain: 'anvil', name: 'A', symbol: 'A' }, { 'idempotency-key': 'has spaces in it' }], 400, 'invalid_request', 'header.Idempotency-Key'],
+    ['bad list filter', () => ['GET', '/v1/actions?status=lost', undefined], 400, 'invalid_request', 'query.status'],
+  ];
+
+  // Rows as one argument: jest reads a callback with more parameters than a row has as one that takes `done`.
+  test.each(cases.map((c) => ({ name: c[0], row: c })))('$name is refused and writes nothing', async ({ row: [, make, status, code, field] }) => {
+    const before = await countActions();
+    const [method, path, body, headers] = make();
+    const res = await h.request(method, path, body, headers);
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code, status });
+    if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await countActions()).toBe(before);
+  });
+
+  test('requests without a valid API key get 401', async () => {
+    const res = await h.request('GET', '/v1/actions', undefined, {}, 'nfte_not-a-key');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  test('the same Idempotency-Key returns the same action; reused with another body it is refused', async () => {
+    const body = { recipient: ALICE, metadata: { name: 'Once' } };
+    const headers = { 'idempotency-key': `mint-${Date.now()}` };
+    const first = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, body, headers);
+    const second = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, body, headers);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(second.body.actionId).toBe(first.body.actionId);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const done = await h.waitForAction(first.body.actionId);
+    expect(done.status).toBe('succeeded');
+    const third = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, body, headers);
+    expect(third.body).toMatchObject({ actionId: first.body.actionId, status: 'succeeded' });
+    const rows = await h.db.query('SELECT id FROM nfts WHERE action_id = $1', [first.body.actionId]);
+    expect(rows).toHaveLength(1);
+
+    const other = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, { ...body, metadata: { name: 'Twice' } }, headers);
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'idempotency_key_reused', actionId: first.body.actionId });
+  });
+
+  test("a project never sees or writes another project's actions and collections", async () => {
+    const other = await h.newProject();
+    const mine = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, { recipient: ALICE, metadata: { name: 'Mine' } });
+    expect((await h.request('GET', `/v1/actions/${mine.body.actionId}`, undefined, {}, other.apiKey)).status).toBe(404);
+    expect((await h.request('GET', `/v1/collections/${erc721.id}`, undefined, {}, other.apiKey)).status).toBe(404);
+    const list = await h.request('GET', '/v1/actions?limit=100', undefined, {}, other.apiKey);
+    expect(list.body.data).toEqual([]);
+    const intrude = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, { recipient: ALICE, metadata: { name: 'Theirs' } }, {}, other.apiKey);
+    expect(intrude.status).toBe(404);
+    const nft = await h.waitForAction(mine.body.actionId);
+    const patch = await h.request('PATCH', `/v1/collections/${erc721.id}/nfts/${nft.resource.id}`, { metadata: { name: 'Hijack' } }, {}, other.apiKey);
+    expect(patch.status).toBe(404);
+  });
+});
