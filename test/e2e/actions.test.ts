@@ -17,6 +17,7 @@ describe('every action type, end to end', () => {
     const collection = await h.deployCollection('erc721', { metadata: { description: 'a test collection' } });
     const contract = new Contract(collection.address, ARTIFACTS.erc721.abi, h.provider);
     expect(await contract.owner()).toBe(h.signerAddress);
+    await h.recordHistory('erc721-collection', collection.actionId);
     expect(await contract.contractURI()).toBe(`${h.baseUrl}/v1/metadata/collections/${collection.id}`);
 
     const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Token One', image: 'https://example.com/1.png' } });
@@ -40,6 +41,8 @@ describe('every action type, end to end', () => {
     const receipt = await h.provider.getTransactionReceipt(updated.txId);
     const events = receipt!.logs.map((log) => contract.interface.parseLog(log)?.name);
     expect(events).toContain('MetadataUpdate');
+    await h.recordHistory('erc721-mint', mint.body.actionId);
+    await h.recordHistory('erc721-update', update.body.actionId);
     const nft = await h.request('GET', `/v1/collections/${collection.id}/nfts/${nftId}`);
     expect(nft.body).toMatchObject({ tokenId: '1', status: 'minted', metadataVersion: 2, metadata: { name: 'Token One, revised' } });
     // The first version stays where the chain pointed at it.
@@ -55,6 +58,7 @@ describe('every action type, end to end', () => {
     const typeDone = await h.waitForAction(type.body.actionId);
     expect(typeDone).toMatchObject({ type: 'tokenTypes.create', status: 'succeeded', resource: { tokenTypeId: '1' } });
     const goldId = typeDone.resource.id;
+    await h.recordHistory('erc1155-token-type', type.body.actionId);
     expect(await contract.uri(1)).toBe(`${h.baseUrl}/v1/metadata/token-types/${goldId}`);
 
     const fungible = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: BOB, tokenTypeId: goldId, amount: 25 });

@@ -36,6 +36,7 @@ describe('failures', () => {
       callInfo: { functionName: 'mint', arguments: { recipient: ALICE, tokenTypeId: typeDone.resource.tokenTypeId, amount: '1' } },
     });
     expect(failed.error.callInfo.calldata).toMatch(/^0x156e29f6/);
+    await h.recordHistory('mint-reverted', mint.body.actionId);
     const [row] = await h.db.query<{ reserved_supply: string }>('SELECT reserved_supply FROM token_types WHERE id = $1', [typeDone.resource.id]);
     expect(row.reserved_supply).toBe('0');
     const nft = await h.request('GET', `/v1/collections/${collection.id}/nfts/${failed.resource.id}`);
@@ -52,6 +53,7 @@ describe('failures', () => {
     expect(failed.error.message).toContain('HTTP 403');
     expect(failed.error.message).toContain('is blocked');
     expect(failed.txId).toBeNull();
+    await h.recordHistory('mint-signer-rejected', rejected.body.actionId);
 
     const next = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Yes' } });
     const done = await h.waitForAction(next.body.actionId);
@@ -87,6 +89,7 @@ describe('failures', () => {
       expect(submitted.every((a) => a.nonce > gapNonce)).toBe(true);
 
       expect((await h.waitForAction(blocked.body.actionId)).error.reason).toBe('signer_rejected');
+      await h.recordHistory('mint-rejected-gap-filled', blocked.body.actionId);
       const done = await Promise.all(later.map((r) => h.waitForAction(r.body.actionId, undefined, 60_000)));
       expect(done.map((a) => a.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
       // The gap was filled by an empty transfer to self at the rejected action's nonce.
@@ -143,6 +146,7 @@ describe('failures', () => {
     try {
       const done = await h.waitForAction(mint.body.actionId, undefined, 60_000, project.apiKey);
       expect(done.status).toBe('succeeded');
+      await h.recordHistory('mint-signer-down-then-back', mint.body.actionId);
     } finally {
       await signer.close();
     }

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Wallet } from 'ethers';
@@ -10,11 +11,14 @@ import { ChainRegistry } from '../../src/chain/chains';
 import { connectPostgres, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
 import { createProject } from '../../src/store/projects';
+import { findTemporalCli } from '../../src/stack/temporal-cli';
 import { createActionStarter } from '../../src/temporal/start-action';
+import { actionWorkflowId } from '../../src/workflows/ids';
 import { testStack } from './env';
 import { freePort } from './ports';
 
 const ROOT = path.resolve(__dirname, '../..');
+export const HISTORIES_DIR = path.join(ROOT, 'test/fixtures/histories');
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -123,10 +127,24 @@ export async function startHarness() {
     if (res.status !== 202) throw new Error(`collection not accepted: ${JSON.stringify(res.body)}`);
     const action = await waitForAction(res.body.actionId, undefined, 120_000, key);
     if (action.status !== 'succeeded') throw new Error(`collection failed: ${JSON.stringify(action.error)}`);
-    return { id: action.resource.collectionId as string, address: action.resource.contractAddress as string };
+    return { id: action.resource.collectionId as string, address: action.resource.contractAddress as string, actionId: action.actionId as string };
+  }
+
+  /**
+   * With RECORD_HISTORIES=1, saves the action's workflow history as a replay fixture (test/fixtures/histories),
+   * so the replay test checks later workflow code against it.
+   */
+  async function recordHistory(name: string, actionId: string) {
+    if (!process.env.RECORD_HISTORIES) return;
+    // The CLI's JSON export (protobufjs' own JSON support breaks under jest's module registry).
+    const json = execFileSync(findTemporalCli()!, ['workflow', 'show', '--address', stack.temporalAddress,
+      '--workflow-id', actionWorkflowId(actionId), '--output', 'json'], { encoding: 'utf8' });
+    mkdirSync(HISTORIES_DIR, { recursive: true });
+    writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), json);
   }
 
   return {
+    recordHistory,
     stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
     newProject, startWorker, request, waitForAction, deployCollection,
     async stop() {
