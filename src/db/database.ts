@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { PGlite, types as liteTypes } from '@electric-sql/pglite';
 import { Pool, types } from 'pg';
 
 export interface Queryable {
@@ -41,7 +42,6 @@ export function connectPostgres(connectionString: string, max = 10): Database {
 /** Embedded PostgreSQL (PGlite, WASM) kept in a directory; one connection, so one process owns it. */
 export async function openEmbedded(dir: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
-  const { PGlite, types: liteTypes } = await import('@electric-sql/pglite');
   const db = await PGlite.create(dir, { parsers: { [liteTypes.INT8]: (v: string) => Number(v) } });
   return {
     async query<T>(sql: string, params?: unknown[]) {

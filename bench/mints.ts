@@ -1,0 +1,137 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, type Contract } from 'ethers';
+import { ARTIFACTS } from '../src/chain/artifacts';
+import { loadConfig } from '../src/config';
+import { startEmbeddedStack } from '../src/stack/embedded';
+import { percentile, round, runPool } from './stats';
+
+/**
+ * `npm run bench`: on a fresh embedded stack (own data directory and ports), 300 mints at concurrency 32
+ * through the engine, then the same 300 mints sent straight from one wallet with ethers, waiting for the
+ * same number of confirmations. Writes bench/results/mints-<time>.json and prints a table.
+ */
+const MINTS = Number(process.env.BENCH_MINTS ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const RECIPIENT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+/** anvil's third development account: the baseline's wallet, apart from the engine's signer. */
+const BASELINE_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9ecc4e5e1ffe8';
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as net.AddressInfo;
+    s.close(() => resolve(port));
+  });
+});
+
+async function main() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nft-engine-bench-'));
+  const port = await freePort();
+  const config = loadConfig({
+    ...process.env, DATA_DIR: dataDir, PORT: String(port), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()),
+    ANVIL_PORT: String(await freePort()), SIGNER_PORT: String(await freePort()), DATABASE_URL: '', TEMPORAL_ADDRESS: '', CHAINS: '', SIGNER_URL: '',
+  });
+  const stack = await startEmbeddedStack(config, (m) => console.error(`[bench] ${m}`));
+  const chain = stack.chains[0];
+  try {
+    const api = async (method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any }> => {
+      const res = await fetch(`${stack.apiUrl}${urlPath}`, {
+        method, headers: { 'x-api-key': stack.apiKey, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const waitFor = async (actionId: string) => {
+      for (;;) {
+        const { body } = await api('GET', `/v1/actions/${actionId}`);
+        if (body.status !== 'pending') return body;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    const collection = await api('POST', '/v1/collections', { chain: chain.name, name: 'Bench', symbol: 'BNCH' });
+    const collectionId = (await waitFor(collection.body.actionId)).resource.collectionId;
+
+    console.error(`[bench] engine: ${MINTS} mints at concurrency ${CONCURRENCY}`);
+    const postLatency: number[] = [];
+    const pollLatency: number[] = [];
+    const pending = new Set<string>();
+    const outcomes: Record<string, number> = {};
+    const started = performance.now();
+    await runPool(MINTS, CONCURRENCY, async (i) => {
+      const t0 = performance.now();
+      const res = await api('POST', `/v1/collections/${collectionId}/nfts`, { recipient: RECIPIENT, metadata: { name: `Bench ${i}` } });
+      postLatency.push(performance.now() - t0);
+      if (res.status !== 202) throw new Error(`mint ${i} refused: ${JSON.stringify(res.body)}`);
+      pending.add(res.body.actionId);
+    });
+    while (pending.size > 0) {
+      await runPool(pending.size, CONCURRENCY, async (i) => {
+        const id = [...pending][i];
+        if (!id) return;
+        const t0 = performance.now();
+        const { body } = await api('GET', `/v1/actions/${id}`);
+        pollLatency.push(performance.now() - t0);
+        if (body.status !== 'pending') {
+          pending.delete(id);
+          outcomes[body.status] = (outcomes[body.status] ?? 0) + 1;
+        }
+      });
+      if (pending.size > 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    const engineSeconds = (performance.now() - started) / 1000;
+
+    console.error(`[bench] baseline: ${MINTS} mints straight from one wallet with ethers`);
+    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
+    const wallet = new NonceManager(new Wallet(BASELINE_KEY, provider));
+    const factory = new ContractFactory(ARTIFACTS.erc721.abi, ARTIFACTS.erc721.bytecode, wallet);
+    const direct = (await (await factory.deploy('Baseline', 'BASE', '', 0, await wallet.getAddress())).waitForDeployment()) as Contract;
+    const baselineStarted = performance.now();
+    let baselineOk = 0;
+    await runPool(MINTS, CONCURRENCY, async (i) => {
+      const tx = await direct.mintTo(RECIPIENT, `ipfs://bench/${i}`);
+      const receipt = await tx.wait(chain.confirmations);
+      if (receipt?.status === 1) baselineOk++;
+    });
+    const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+    provider.destroy();
+
+    const engineRate = (outcomes.succeeded ?? 0) / engineSeconds;
+    const baselineRate = baselineOk / baselineSeconds;
+    const result = {
+      benchmark: 'mints',
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+      setup: { mints: MINTS, concurrency: CONCURRENCY, chain: 'anvil', blockTimeSeconds: config.ANVIL_BLOCK_TIME, confirmations: chain.confirmations, database: 'embedded PGlite' },
+      engine: {
+        succeeded: outcomes.succeeded ?? 0, failed: outcomes.failed ?? 0, seconds: round(engineSeconds, 2),
+        mintsPerSecond: round(engineRate, 2),
+        postLatencyMs: { p50: round(percentile(postLatency, 50)), p99: round(percentile(postLatency, 99)) },
+        pollLatencyMs: { p50: round(percentile(pollLatency, 50)), p99: round(percentile(pollLatency, 99)), samples: pollLatency.length },
+      },
+      baseline: { succeeded: baselineOk, seconds: round(baselineSeconds, 2), mintsPerSecond: round(baselineRate, 2) },
+      engineToBaselineRatio: round(engineRate / baselineRate, 3),
+    };
+    const dir = path.join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `mints-${result.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`\n| ${MINTS} mints, concurrency ${CONCURRENCY}, anvil ${config.ANVIL_BLOCK_TIME}s blocks, ${chain.confirmations} confirmations | value |`);
+    console.log('| --- | --- |');
+    console.log(`| engine: succeeded / failed | ${result.engine.succeeded} / ${result.engine.failed} |`);
+    console.log(`| engine: POST latency p50 / p99 | ${result.engine.postLatencyMs.p50} / ${result.engine.postLatencyMs.p99} ms |`);
+    console.log(`| engine: status poll latency p50 / p99 | ${result.engine.pollLatencyMs.p50} / ${result.engine.pollLatencyMs.p99} ms |`);
+    console.log(`| engine: completed mints per second | ${result.engine.mintsPerSecond} (${result.engine.seconds} s) |`);
+    console.log(`| baseline (ethers, one wallet): mints per second | ${result.baseline.mintsPerSecond} (${result.baseline.seconds} s) |`);
+    console.log(`| engine / baseline | ${result.engineToBaselineRatio} |`);
+    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err);
+  process.exit(1);
+});

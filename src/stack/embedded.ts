@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { Wallet } from 'ethers';
+import { apiUrls } from '../actions/urls';
+import { createApp } from '../api/app';
+import { ChainRegistry } from '../chain/chains';
+import type { ChainConfig, Config } from '../config';
+import { openDatabase } from '../db/database';
+import { migrate } from '../db/migrate';
+import { createLogger } from '../log';
+import { startSigner } from '../signer/server';
+import { startAnvil } from './anvil';
+import type { Service } from './process';
+import { findTemporalCli } from './temporal-cli';
+import { startTemporalDevServer } from './temporal-dev-server';
+import { ensureDevProject, generateApiKey } from '../store/projects';
+import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
+import { createActionStarter } from '../temporal/start-action';
+import { createWorker } from '../worker/worker';
+
+/** anvil's first development account: funded on every anvil chain, never to be used elsewhere. */
+const DEV_SIGNER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+const ANVIL_CHAIN_ID = 31337;
+
+/** A value generated once and kept in the data directory, so restarts keep it. */
+function persisted(dataDir: string, name: string, make: () => string): string {
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = make();
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+export interface EmbeddedStack {
+  apiUrl: string;
+  apiKey: string;
+  temporalAddress: string;
+  temporalUi: string;
+  chains: ChainConfig[];
+  signerUrl: string;
+  signerAddress: string;
+  stop(): Promise<void>;
+}
+
+/** The whole engine on one machine, every piece embedded unless configured to an existing one. */
+export async function startEmbeddedStack(config: Config, say: (msg: string) => void): Promise<EmbeddedStack> {
+  const log = createLogger('api');
+  mkdirSync(config.dataDir, { recursive: true });
+  const logs = path.join(config.dataDir, 'logs');
+  const services: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const service of services.reverse()) await service.stop().catch(() => undefined);
+  };
+
+  try {
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    let temporalUi = 'the UI of your Temporal cluster';
+    if (!temporalAddress) {
+      const cli = findTemporalCli(say);
+      if (!cli) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, install Go, or set TEMPORAL_ADDRESS');
+      const temporal: Service & { address: string; uiUrl: string } = await startTemporalDevServer({
+        cli, port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, dataDir: config.dataDir, namespace: config.TEMPORAL_NAMESPACE,
+        logFile: path.join(logs, 'temporal.log'),
+      });
+      services.push(temporal);
+      temporalAddress = temporal.address;
+      temporalUi = temporal.uiUrl;
+    }
+
+    let chains: ChainConfig[] | undefined = config.CHAINS;
+    if (!chains) {
+      const anvil = await startAnvil({
+        port: config.ANVIL_PORT, chainId: ANVIL_CHAIN_ID, blockTimeSeconds: config.ANVIL_BLOCK_TIME,
+        stateDir: path.join(config.dataDir, 'anvil'), logFile: path.join(logs, 'anvil.log'),
+      });
+      services.push(anvil);
+      chains = [{ name: 'anvil', chainId: ANVIL_CHAIN_ID, rpcUrl: anvil.rpcUrl, confirmations: 2, pollIntervalMs: 1000 }];
+    }
+
+    const signerSecret = config.SIGNER_SECRET ?? persisted(config.dataDir, 'signer-secret', () => `whsec_${randomBytes(32).toString('base64')}`);
+    const signerKey = config.SIGNER_PRIVATE_KEY ?? DEV_SIGNER_KEY;
+    let signerUrl = config.SIGNER_URL;
+    if (!signerUrl) {
+      const signer = await startSigner({ privateKey: signerKey, secret: signerSecret, chains, host: '127.0.0.1', port: config.SIGNER_PORT });
+      services.push({ stop: signer.close });
+      signerUrl = signer.url;
+    }
+
+    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+    services.push({ stop: () => db.close() });
+    await migrate(db);
+    const apiKey = config.DEV_API_KEY ?? persisted(config.dataDir, 'dev-api-key', generateApiKey);
+    const signerAddress = new Wallet(signerKey).address;
+    await ensureDevProject(db, { name: 'Development', apiKey, signerUrl, signerAddress, signerSecret });
+
+    const registry = new ChainRegistry(chains);
+    services.push({ stop: async () => registry.destroy() });
+    const urls = apiUrls(config.publicBaseUrl);
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    services.push({ stop: () => connection.close() });
+    await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    services.push({ stop: () => workerConnection.close() });
+    const worker = await createWorker({
+      connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE,
+      deps: { db, chains: registry, urls, signerTimeoutMs: 10_000 },
+    });
+    const running = worker.run();
+    services.push({ stop: async () => { worker.shutdown(); await running; } });
+
+    const app = createApp({
+      db, urls, chains: registry, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log,
+      startAction: createActionStarter(client, config.TEMPORAL_TASK_QUEUE, registry),
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    });
+    services.push({ stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+
+    return { apiUrl: config.publicBaseUrl, apiKey, temporalAddress, temporalUi, chains, signerUrl, signerAddress, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

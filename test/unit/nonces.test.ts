@@ -1,0 +1,71 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connectPostgres, openEmbedded, type Database } from '../../src/db/database';
+import { migrate } from '../../src/db/migrate';
+import { claimReleasedNonce, discardNonce, markNonceBroadcast, releaseNonce, reserveNonce } from '../../src/store/nonces';
+import { testStack } from '../support/env';
+
+const backends: [string, () => Promise<Database>][] = [
+  ['PostgreSQL', async () => connectPostgres(testStack().databaseUrl)],
+  ['embedded PGlite', () => openEmbedded(mkdtempSync(path.join(os.tmpdir(), 'pglite-')))],
+];
+
+describe.each(backends)('nonce leases on %s', (_name, open) => {
+  let db: Database;
+  let scope: { chainId: number; address: string };
+  beforeAll(async () => {
+    db = await open();
+    await migrate(db);
+  });
+  beforeEach(() => {
+    // A fresh address per test keeps the tests apart on the shared database.
+    scope = { chainId: 1, address: `0x${Math.random().toString(16).slice(2).padEnd(40, '0')}` };
+  });
+  afterAll(() => db?.close());
+
+  const chain = (latest: number, pending = latest) => ({ latest, pending });
+
+  test('concurrent holders get distinct consecutive nonces; a retry gets its own again', async () => {
+    const nonces = await Promise.all(Array.from({ length: 20 }, (_, i) => reserveNonce(db, scope, `a${i}`, chain(0))));
+    expect([...nonces].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await reserveNonce(db, scope, 'a7', chain(0))).toBe(nonces[7]);
+  });
+
+  test('a released nonce is the next one given out', async () => {
+    await reserveNonce(db, scope, 'first', chain(0));
+    await reserveNonce(db, scope, 'second', chain(0));
+    await markNonceBroadcast(db, 'second');
+    expect(await releaseNonce(db, 'first')).toEqual({ nonce: 0, blocksLater: true });
+    expect(await reserveNonce(db, scope, 'third', chain(0))).toBe(0);
+    expect(await reserveNonce(db, scope, 'fourth', chain(0))).toBe(2);
+  });
+
+  test('a broadcast nonce is never released', async () => {
+    await reserveNonce(db, scope, 'sent', chain(0));
+    await markNonceBroadcast(db, 'sent');
+    expect(await releaseNonce(db, 'sent')).toBeUndefined();
+    expect(await reserveNonce(db, scope, 'next', chain(0))).toBe(1);
+  });
+
+  test('transactions sent outside the engine move the counter past them', async () => {
+    expect(await reserveNonce(db, scope, 'x', chain(0))).toBe(0);
+    expect(await reserveNonce(db, scope, 'y', chain(5, 6))).toBe(6);
+  });
+
+  test('a released nonce the chain has since used is not given out again', async () => {
+    await reserveNonce(db, scope, 'r0', chain(0));
+    await reserveNonce(db, scope, 'r1', chain(0));
+    await releaseNonce(db, 'r0');
+    expect(await reserveNonce(db, scope, 'r2', chain(1, 2))).toBe(2);
+  });
+
+  test('a gap filler claims a released nonce only while it is free', async () => {
+    await reserveNonce(db, scope, 'g0', chain(0));
+    await releaseNonce(db, 'g0');
+    expect(await claimReleasedNonce(db, scope, 0, 'filler')).toBe(true);
+    expect(await claimReleasedNonce(db, scope, 0, 'another')).toBe(false);
+    await discardNonce(db, 'filler');
+    expect(await reserveNonce(db, scope, 'g1', chain(1))).toBe(1);
+  });
+});

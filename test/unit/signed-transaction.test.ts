@@ -1,0 +1,29 @@
+import { Wallet } from 'ethers';
+import type { PreparedTransaction } from '../../src/signing/protocol';
+import { signedTransactionMismatch, toEthersTransaction } from '../../src/signing/transaction';
+
+const prepared: PreparedTransaction = {
+  type: 2, chainId: 31337, nonce: 7, to: '0x5FbDB2315678afecb367f032d93F642f64180aa3', value: '0', data: '0x1234',
+  gasLimit: '100000', maxFeePerGas: '2000000000', maxPriorityFeePerGas: '1000000000',
+};
+const signer = Wallet.createRandom();
+
+describe('checking what a signer returns', () => {
+  test('the prepared transaction signed by the expected address matches', async () => {
+    const raw = await signer.signTransaction(toEthersTransaction(prepared));
+    expect(signedTransactionMismatch(raw, prepared, signer.address)).toEqual([]);
+  });
+
+  test('another nonce, other calldata or another signer are each reported', async () => {
+    const raw = await Wallet.createRandom().signTransaction(toEthersTransaction({ ...prepared, nonce: 8, data: '0xdead' }));
+    const problems = signedTransactionMismatch(raw, prepared, signer.address);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^signed by 0x/), 'nonce is 8, expected 7', 'data is 0xdead, expected 0x1234',
+    ]));
+  });
+
+  test('an unsigned or malformed transaction is refused', () => {
+    expect(signedTransactionMismatch(toEthersTransaction(prepared).unsignedSerialized, prepared, signer.address)).toEqual(['transaction is not signed']);
+    expect(signedTransactionMismatch('0xnothex', prepared, signer.address)[0]).toMatch(/^not a valid signed transaction/);
+  });
+});
