@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, type Contract } from 'ethers';
+import { ContractFactory, HDNodeWallet, JsonRpcProvider, NonceManager, type Contract } from 'ethers';
 import { ARTIFACTS } from '../src/chain/artifacts';
 import { loadConfig } from '../src/config';
 import { startEmbeddedStack } from '../src/stack/embedded';
@@ -17,7 +17,7 @@ const MINTS = Number(process.env.BENCH_MINTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const RECIPIENT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 /** anvil's third development account: the baseline's wallet, apart from the engine's signer. */
-const BASELINE_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9ecc4e5e1ffe8';
+const baselineWallet = () => HDNodeWallet.fromPhrase('test test test test test test test test test test test junk', undefined, "m/44'/60'/0'/0/2");
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -83,7 +83,7 @@ async function main() {
 
     console.error(`[bench] baseline: ${MINTS} mints straight from one wallet with ethers`);
     const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
-    const wallet = new NonceManager(new Wallet(BASELINE_KEY, provider));
+    const wallet = new NonceManager(baselineWallet().connect(provider));
     const factory = new ContractFactory(ARTIFACTS.erc721.abi, ARTIFACTS.erc721.bytecode, wallet);
     const direct = (await (await factory.deploy('Baseline', 'BASE', '', 0, await wallet.getAddress())).waitForDeployment()) as Contract;
     const baselineStarted = performance.now();

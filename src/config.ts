@@ -41,6 +41,11 @@ const envSchema = z.object({
   SIGNER_PORT: port.default(3100),
   SIGNER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, '0x followed by 64 hex digits').optional(),
   SIGNER_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'whsec_ followed by base64').optional(),
+  SIGNER_BLOCKED_RECIPIENTS: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x address')))
+    .default([]),
   DEV_API_KEY: z.string().min(24, 'at least 24 characters').optional(),
   ADMIN_TOKEN: z.string().min(24, 'at least 24 characters').optional(),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),

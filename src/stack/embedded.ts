@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -49,8 +49,8 @@ export interface EmbeddedStack {
 /** The whole engine on one machine, every piece embedded unless configured to an existing one. */
 export async function startEmbeddedStack(config: Config, say: (msg: string) => void): Promise<EmbeddedStack> {
   const log = createLogger('api');
-  mkdirSync(config.dataDir, { recursive: true });
   const logs = path.join(config.dataDir, 'logs');
+  mkdirSync(logs, { recursive: true });
   const services: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {
     for (const service of services.reverse()) await service.stop().catch(() => undefined);
@@ -85,7 +85,11 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     const signerKey = config.SIGNER_PRIVATE_KEY ?? DEV_SIGNER_KEY;
     let signerUrl = config.SIGNER_URL;
     if (!signerUrl) {
-      const signer = await startSigner({ privateKey: signerKey, secret: signerSecret, chains, host: '127.0.0.1', port: config.SIGNER_PORT });
+      const signer = await startSigner({
+        privateKey: signerKey, secret: signerSecret, chains, host: '127.0.0.1', port: config.SIGNER_PORT,
+        blockedRecipients: config.SIGNER_BLOCKED_RECIPIENTS,
+        log: createLogger('signer', createWriteStream(path.join(logs, 'signer.log'), { flags: 'a' })),
+      });
       services.push({ stop: signer.close });
       signerUrl = signer.url;
     }
