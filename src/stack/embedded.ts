@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Wallet } from 'ethers';
+import { resumeQueuedActions } from '../actions/resume-queued';
 import { apiUrls } from '../actions/urls';
 import { createApp } from '../api/app';
 import { ChainRegistry } from '../chain/chains';
@@ -25,6 +26,8 @@ import { createWorker } from '../worker/worker';
 /** anvil's first development account: funded on every anvil chain, never to be used elsewhere. */
 const DEV_SIGNER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const ANVIL_CHAIN_ID = 31337;
+/** An action still queued this long after it was stored lost its workflow start: start it. */
+const RESUME_AFTER_MS = 60_000;
 
 /** A value generated once and kept in the data directory, so restarts keep it. */
 function persisted(dataDir: string, name: string, make: () => string): string {
@@ -119,10 +122,13 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     const running = worker.run();
     services.push({ stop: async () => { worker.shutdown(); await running; } });
 
-    const app = createApp({
-      db, urls, chains: registry, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log,
-      startAction: createActionStarter(client, config.TEMPORAL_TASK_QUEUE, registry),
-    });
+    const startAction = createActionStarter(client, config.TEMPORAL_TASK_QUEUE, registry);
+    const resume = () => resumeQueuedActions(db, startAction, RESUME_AFTER_MS).catch((err) => log('resuming queued actions failed', { error: (err as Error).message }));
+    await resume();
+    const resumer = setInterval(resume, RESUME_AFTER_MS);
+    services.push({ stop: async () => clearInterval(resumer) });
+
+    const app = createApp({ db, urls, chains: registry, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     });

@@ -1,3 +1,9 @@
+import type { AddressInfo } from 'node:net';
+import { resumeQueuedActions } from '../../src/actions/resume-queued';
+import { apiUrls } from '../../src/actions/urls';
+import { createApp } from '../../src/api/app';
+import { ChainRegistry } from '../../src/chain/chains';
+import { createActionStarter } from '../../src/temporal/start-action';
 import { startHarness, type Harness } from '../support/harness';
 
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -49,6 +55,35 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     expect(res.body).toMatchObject({ code, status });
     if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(await countActions()).toBe(before);
+  });
+
+  test('an action stored but never started (the API died in between) is started by the resumer', async () => {
+    const chains = new ChainRegistry([{ name: 'anvil', chainId: h.stack.chainId, rpcUrl: h.stack.rpcUrl, confirmations: 1, pollIntervalMs: 500 }]);
+    const startAction = createActionStarter(h.client, h.taskQueue, chains);
+    // An app whose workflow start never returns stands for a process that stopped right after storing the action.
+    const neverStarts = createApp({ db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, startAction: () => new Promise(() => undefined) });
+    const server = neverStarts.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    const post = fetch(`http://127.0.0.1:${port}/v1/collections/${erc721.id}/nfts`, {
+      method: 'POST', headers: { 'x-api-key': h.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ recipient: ALICE, metadata: { name: 'Orphan' } }), signal: AbortSignal.timeout(2000),
+    }).catch(() => undefined);
+    await post;
+    server.closeAllConnections();
+    server.close();
+    const [orphan] = await h.db.query<{ id: string; stage: string }>(
+      `SELECT a.id, a.stage FROM actions a JOIN nfts n ON n.action_id = a.id WHERE a.project_id = $1 AND n.recipient = $2 AND a.status = 'pending' ORDER BY a.started_at DESC LIMIT 1`,
+      [h.projectId, ALICE],
+    );
+    expect(orphan.stage).toBe('queued');
+
+    expect(await resumeQueuedActions(h.db, startAction, 0)).toBeGreaterThanOrEqual(1);
+    expect((await h.waitForAction(orphan.id)).status).toBe('succeeded');
+    // Resuming again finds nothing left to start.
+    const [{ n }] = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM actions WHERE project_id = $1 AND stage = 'queued'`, [h.projectId]);
+    expect(n).toBe(0);
+    chains.destroy();
   });
 
   test('requests without a valid API key get 401', async () => {
