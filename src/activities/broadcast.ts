@@ -39,11 +39,15 @@ export function createBroadcastActivities({ db, chains }: ActivityDeps) {
       return 'sent';
     },
 
-    /** One look at the transaction; re-sends it if the node no longer knows it (dropped, or reorged out). */
-    async checkTransaction(chainId: number, signed: SignedAction): Promise<TransactionState> {
+    /**
+     * One look at the transaction; re-sends it if the node no longer knows it (dropped, or reorged out).
+     * Once it is mined the action is `confirming` until it has the chain's confirmations.
+     */
+    async checkTransaction(actionId: string, chainId: number, signed: SignedAction): Promise<TransactionState> {
       const provider = chains.provider(chainId);
       const receipt = await provider.getTransactionReceipt(signed.hash);
       if (receipt) {
+        await setActionStage(db, actionId, 'confirming');
         return { state: 'mined', confirmations: await receipt.confirmations(), blockNumber: receipt.blockNumber, success: receipt.status === 1 };
       }
       if (signed.rawTransaction && !(await provider.getTransaction(signed.hash))) {

@@ -4,6 +4,7 @@ import { planCall } from '../chain/calls';
 import { describeRevert } from '../chain/revert';
 import type { CallInfo } from '../domain';
 import type { PreparedTransaction } from '../signing/protocol';
+import { setActionStage } from '../store/actions';
 import { loadActionContext } from './context';
 import type { ActivityDeps } from './deps';
 import { actionFailure } from './failures';
@@ -29,6 +30,7 @@ export function createPrepareActivities({ db, chains, urls }: ActivityDeps) {
       const ctx = await loadActionContext(db, actionId, urls.metadata);
       const { action, project, collection } = ctx;
       if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, 'ActionFinished');
+      await setActionStage(db, actionId, 'building');
       const call = planCall(action.payload, ctx.call);
       const provider = chains.provider(action.chain_id);
       const from = project.signer_address;

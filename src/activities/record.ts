@@ -3,8 +3,8 @@ import { recordOutcome, type ActionOutcome } from '../actions/outcome';
 import { ARTIFACTS } from '../chain/artifacts';
 import { readReceipt } from '../chain/receipts';
 import { describeRevert } from '../chain/revert';
-import type { ActionError, ActionStage } from '../domain';
-import { getAction, setActionStage } from '../store/actions';
+import type { ActionError } from '../domain';
+import { getAction } from '../store/actions';
 import { findCollectionById } from '../store/resources';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
@@ -27,10 +27,6 @@ export function createRecordActivities({ db, chains, urls }: ActivityDeps) {
   }
 
   return {
-    async setStage(actionId: string, stage: ActionStage): Promise<void> {
-      await setActionStage(db, actionId, stage);
-    },
-
     /** Reads the confirmed receipt and records success (what was created) or an on-chain revert. */
     async completeAction(prepared: PreparedAction, txHash: string): Promise<'succeeded' | 'failed'> {
       const action = await getAction(db, prepared.actionId);

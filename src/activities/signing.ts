@@ -4,6 +4,7 @@ import type { ActionError } from '../domain';
 import type { PreparedTransaction, SignPurpose } from '../signing/protocol';
 import { postSignRequest, SignerRejectedError, SignerUnavailableError } from '../signing/signer-client';
 import { signedTransactionMismatch, toEthersTransaction } from '../signing/transaction';
+import { setActionStage } from '../store/actions';
 import { getProject } from '../store/projects';
 import { claimReleasedNonce, releaseNonce, reserveNonce } from '../store/nonces';
 import type { ActivityDeps } from './deps';
@@ -65,7 +66,9 @@ export function createSigningActivities(deps: ActivityDeps) {
     /** The action's nonce: the same one on every retry, never one another action holds. */
     async reserveNonce(prepared: PreparedAction): Promise<number> {
       const chain = await chainNonces(prepared.chainId, prepared.from);
-      return reserveNonce(db, { chainId: prepared.chainId, address: prepared.from }, prepared.actionId, chain);
+      const nonce = await reserveNonce(db, { chainId: prepared.chainId, address: prepared.from }, prepared.actionId, chain);
+      await setActionStage(db, prepared.actionId, 'awaiting_signature');
+      return nonce;
     },
 
     /** Sends the prebuilt transaction to the project's signing endpoint and checks what comes back. */

@@ -9,7 +9,7 @@ import { ActionStatusKey } from '../temporal/search-attributes';
 type Activities = ReturnType<typeof createActivities>;
 
 /** Database and chain reads: quick, retried for as long as the action may take. */
-const { setStage, prepareTransaction, reserveNonce, releaseNonce, checkTransaction, completeAction, failAction, broadcastTransaction } =
+const { prepareTransaction, reserveNonce, releaseNonce, checkTransaction, completeAction, failAction, broadcastTransaction } =
   proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
@@ -37,12 +37,10 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succe
   let prepared: PreparedAction | undefined;
   let broadcast = false;
   try {
-    await setStage(actionId, 'building');
     prepared = await prepareTransaction(actionId);
     const signed = await signAndBroadcast(prepared);
     broadcast = true;
-    await setStage(actionId, 'confirming');
-    await waitForConfirmations(input, prepared.chainId, signed);
+    await waitForConfirmations(input, prepared, signed);
     return await finish(await completeAction(prepared, signed.hash));
   } catch (err) {
     const error = toActionError(err, prepared);
@@ -54,7 +52,6 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succe
 async function signAndBroadcast(prepared: PreparedAction): Promise<SignedAction> {
   for (let attempt = 1; attempt <= MAX_NONCE_ATTEMPTS; attempt++) {
     const nonce = await reserveNonce(prepared);
-    await setStage(prepared.actionId, 'awaiting_signature');
     const signed = await requestSignature(prepared, nonce);
     if ((await broadcastTransaction(prepared.actionId, prepared.chainId, signed)) === 'sent') return signed;
     log.warn('nonce taken by a transaction sent outside the engine; reserving another', { nonce });
@@ -62,11 +59,11 @@ async function signAndBroadcast(prepared: PreparedAction): Promise<SignedAction>
   throw ApplicationFailure.create({ type: 'NonceConflict', message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
 }
 
-async function waitForConfirmations(input: ActionWorkflowInput, chainId: number, signed: SignedAction) {
+async function waitForConfirmations(input: ActionWorkflowInput, prepared: PreparedAction, signed: SignedAction) {
   let waitedMs = 0;
   let intervalMs = input.pollIntervalMs;
   for (;;) {
-    const state = await checkTransaction(chainId, signed);
+    const state = await checkTransaction(prepared.actionId, prepared.chainId, signed);
     if (state.state === 'mined' && (!state.success || state.confirmations >= input.confirmations)) return;
     if (waitedMs >= input.confirmationTimeoutMs) {
       throw ApplicationFailure.create({ type: 'ConfirmationTimeout', message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
