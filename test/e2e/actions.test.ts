@@ -1,9 +1,7 @@
 import { Contract } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
+import { ALICE, BOB } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
-
-const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
-const BOB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 
 describe('every action type, end to end', () => {
   let h: Harness;

@@ -4,9 +4,8 @@ import { apiUrls } from '../../src/actions/urls';
 import { createApp } from '../../src/api/app';
 import { ChainRegistry } from '../../src/chain/chains';
 import { createActionStarter } from '../../src/temporal/start-action';
+import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
-
-const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 describe('API contract: bad input, idempotency, project isolation', () => {
   let h: Harness;

@@ -5,9 +5,8 @@ import { ARTIFACTS } from '../../src/chain/artifacts';
 import { startSigner } from '../../src/signer/server';
 import { toEthersTransaction } from '../../src/signing/transaction';
 import { freePort } from '../support/ports';
+import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
-
-const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 describe('failures', () => {
   let h: Harness;

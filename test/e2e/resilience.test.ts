@@ -1,8 +1,7 @@
 import { Contract } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
+import { ALICE } from '../support/accounts';
 import { startHarness, type Harness, type WorkerProcess } from '../support/harness';
-
-const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 describe('concurrency and crashes', () => {
   let h: Harness;
