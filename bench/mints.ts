@@ -31,7 +31,9 @@ async function main() {
   const port = await freePort();
   const config = loadConfig({
     ...process.env, DATA_DIR: dataDir, PORT: String(port), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()),
-    ANVIL_PORT: String(await freePort()), SIGNER_PORT: String(await freePort()), DATABASE_URL: '', TEMPORAL_ADDRESS: '', CHAINS: '', SIGNER_URL: '',
+    ANVIL_PORT: String(await freePort()), SIGNER_PORT: String(await freePort()), TEMPORAL_ADDRESS: '', CHAINS: '', SIGNER_URL: '',
+    // The embedded PGlite unless BENCH_DATABASE_URL names a PostgreSQL database to compare with.
+    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
   });
   const stack = await startEmbeddedStack(config, (m) => console.error(`[bench] ${m}`));
   const chain = stack.chains[0];
@@ -102,7 +104,7 @@ async function main() {
       benchmark: 'mints',
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-      setup: { mints: MINTS, concurrency: CONCURRENCY, chain: 'anvil', blockTimeSeconds: config.ANVIL_BLOCK_TIME, confirmations: chain.confirmations, database: 'embedded PGlite' },
+      setup: { mints: MINTS, concurrency: CONCURRENCY, chain: 'anvil', blockTimeSeconds: config.ANVIL_BLOCK_TIME, confirmations: chain.confirmations, database: config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite' },
       engine: {
         succeeded: outcomes.succeeded ?? 0, failed: outcomes.failed ?? 0, seconds: round(engineSeconds, 2),
         mintsPerSecond: round(engineRate, 2),
@@ -116,7 +118,7 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `mints-${result.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`\n| ${MINTS} mints, concurrency ${CONCURRENCY}, anvil ${config.ANVIL_BLOCK_TIME}s blocks, ${chain.confirmations} confirmations | value |`);
+    console.log(`\n| ${MINTS} mints, concurrency ${CONCURRENCY}, anvil ${config.ANVIL_BLOCK_TIME}s blocks, ${chain.confirmations} confirmations, ${result.setup.database} | value |`);
     console.log('| --- | --- |');
     console.log(`| engine: succeeded / failed | ${result.engine.succeeded} / ${result.engine.failed} |`);
     console.log(`| engine: POST latency p50 / p99 | ${result.engine.postLatencyMs.p50} / ${result.engine.postLatencyMs.p99} ms |`);

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { isError } from 'ethers';
 import { setActionStage } from '../store/actions';
-import { discardNonce, markNonceBroadcast } from '../store/nonces';
+import { discardNonce, markNonceBroadcast, unmarkNonceBroadcast } from '../store/nonces';
 import type { ActivityDeps } from './deps';
 import type { SignedAction } from './signing';
 
@@ -28,6 +28,8 @@ export function createBroadcastActivities({ db, chains }: ActivityDeps) {
               await discardNonce(db, holder);
               return 'nonce_consumed';
             }
+            // Not sent after all: the nonce must stay releasable if the action ends up failing.
+            await unmarkNonceBroadcast(db, holder);
             throw err;
           }
         }

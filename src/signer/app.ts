@@ -52,7 +52,13 @@ export function createSignerApp(deps: SignerAppDeps): express.Express {
     } catch (err) {
       return refuse(res, 401, `request signature not valid: ${(err as Error).message}`);
     }
-    const parsed = requestShape.safeParse(JSON.parse(body));
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return refuse(res, 400, 'body is not JSON');
+    }
+    const parsed = requestShape.safeParse(json);
     if (!parsed.success) return refuse(res, 400, `not a sign request: ${parsed.error.issues[0]?.message}`);
     const request = parsed.data as unknown as SignRequest;
     const reason = await refusalReason(request, { ...deps, address: deps.wallet.address });

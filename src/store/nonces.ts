@@ -58,6 +58,10 @@ export async function markNonceBroadcast(db: Database, holder: string) {
   await db.query(`UPDATE nonce_leases SET state = 'broadcast', updated_at = now() WHERE holder = $1`, [holder]);
 }
 
+export async function unmarkNonceBroadcast(db: Database, holder: string) {
+  await db.query(`UPDATE nonce_leases SET state = 'reserved', updated_at = now() WHERE holder = $1 AND state = 'broadcast'`, [holder]);
+}
+
 /**
  * Gives back the nonce of a holder that never broadcast. Returns it with whether a later nonce of the
  * same address is already on its way, in which case the gap blocks that transaction until it is filled.

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectPostgres, openEmbedded, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
-import { claimReleasedNonce, discardNonce, markNonceBroadcast, releaseNonce, reserveNonce } from '../../src/store/nonces';
+import { claimReleasedNonce, discardNonce, markNonceBroadcast, releaseNonce, reserveNonce, unmarkNonceBroadcast } from '../../src/store/nonces';
 import { testStack } from '../support/env';
 
 const backends: [string, () => Promise<Database>][] = [
@@ -46,6 +46,14 @@ describe.each(backends)('nonce leases on %s', (_name, open) => {
     await markNonceBroadcast(db, 'sent');
     expect(await releaseNonce(db, 'sent')).toBeUndefined();
     expect(await reserveNonce(db, scope, 'next', chain(0))).toBe(1);
+  });
+
+  test('a send that failed after the lease was marked broadcast leaves the nonce releasable', async () => {
+    await reserveNonce(db, scope, 'unsent', chain(0));
+    await markNonceBroadcast(db, 'unsent');
+    await unmarkNonceBroadcast(db, 'unsent');
+    expect(await releaseNonce(db, 'unsent')).toEqual({ nonce: 0, blocksLater: false });
+    expect(await reserveNonce(db, scope, 'after-unsent', chain(0))).toBe(0);
   });
 
   test('transactions sent outside the engine move the counter past them', async () => {
