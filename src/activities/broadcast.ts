@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { isError } from 'ethers';
 import { setActionStage } from '../store/actions';
 import { discardNonce, markNonceBroadcast, unmarkNonceBroadcast } from '../store/nonces';
@@ -12,7 +11,8 @@ export type TransactionState = { state: 'pending' } | { state: 'mined'; confirma
 export function createBroadcastActivities({ db, chains }: ActivityDeps) {
   return {
     /**
-     * Sends the signed transaction; sending it again is harmless (same nonce, same hash). Reports
+     * Sends the signed transaction (one the signer sent itself was checked on chain already); sending it
+     * again is harmless (same nonce, same hash). Reports
      * 'nonce_consumed' when a different transaction of the address took the nonce first.
      * The lease is marked broadcast before sending, so a crash in between never frees a nonce in use.
      */
@@ -33,8 +33,6 @@ export function createBroadcastActivities({ db, chains }: ActivityDeps) {
             throw err;
           }
         }
-      } else if (!(await provider.getTransaction(signed.hash))) {
-        throw ApplicationFailure.retryable(`transaction ${signed.hash} broadcast by the signer is not known to the chain yet`, 'TransactionNotSeen');
       }
       // holder is the action id for an action's own transaction (a gap filler matches no action).
       await setActionStage(db, holder, 'submitted', { txHash: signed.hash, nonce: signed.nonce });

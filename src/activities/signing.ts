@@ -3,7 +3,7 @@ import { Transaction } from 'ethers';
 import type { ActionError } from '../domain';
 import type { PreparedTransaction, SignPurpose } from '../signing/protocol';
 import { postSignRequest, SignerRejectedError, SignerUnavailableError } from '../signing/signer-client';
-import { signedTransactionMismatch, toEthersTransaction } from '../signing/transaction';
+import { signedTransactionMismatch, toEthersTransaction, transactionMismatch } from '../signing/transaction';
 import { setActionStage } from '../store/actions';
 import { getProject } from '../store/projects';
 import { claimReleasedNonce, releaseNonce, reserveNonce } from '../store/nonces';
@@ -54,11 +54,18 @@ export function createSigningActivities(deps: ActivityDeps) {
       if (err instanceof SignerUnavailableError) throw ApplicationFailure.retryable(err.message, SIGNER_UNAVAILABLE);
       throw err;
     }
-    if ('transactionHash' in answer) return { hash: answer.transactionHash, nonce };
-    const problems = signedTransactionMismatch(answer.signedTransaction, transaction, prepared.from);
-    if (problems.length > 0) {
-      throw actionFailure({ reason: 'invalid_signature', message: `The signer returned a different transaction: ${problems.join('; ')}`, callInfo: prepared.callInfo });
+    let problems: string[];
+    if ('transactionHash' in answer) {
+      const seen = await chains.provider(prepared.chainId).getTransaction(answer.transactionHash);
+      if (!seen) throw ApplicationFailure.retryable(`transaction ${answer.transactionHash} sent by the signer is not known to the chain`, 'TransactionNotSeen');
+      problems = transactionMismatch(seen, transaction, prepared.from);
+    } else {
+      problems = signedTransactionMismatch(answer.signedTransaction, transaction, prepared.from);
     }
+    if (problems.length > 0) {
+      throw actionFailure({ reason: 'invalid_signature', message: `The signer returned a different transaction than requested: ${problems.join('; ')}`, callInfo: prepared.callInfo });
+    }
+    if ('transactionHash' in answer) return { hash: answer.transactionHash, nonce };
     return { hash: Transaction.from(answer.signedTransaction).hash!, nonce, rawTransaction: answer.signedTransaction };
   }
 

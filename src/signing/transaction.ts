@@ -15,10 +15,26 @@ export function toEthersTransaction(tx: PreparedTransaction): Transaction {
   });
 }
 
-/**
- * Checks that a signed transaction is exactly the prepared one, signed by the expected address;
- * returns what differs (empty when it matches).
- */
+type TransactionFields = Pick<Transaction, 'type' | 'chainId' | 'nonce' | 'to' | 'value' | 'data' | 'gasLimit' | 'maxFeePerGas' | 'maxPriorityFeePerGas'> & {
+  from: string | null;
+};
+
+/** What differs between a transaction (signed, or seen on chain) and the prepared one signed by `from`. */
+export function transactionMismatch(actual: TransactionFields, prepared: PreparedTransaction, from: string): string[] {
+  const expected = toEthersTransaction(prepared);
+  const problems: string[] = [];
+  if (!actual.from) problems.push('transaction is not signed');
+  else if (actual.from.toLowerCase() !== from.toLowerCase()) problems.push(`signed by ${actual.from}, expected ${from}`);
+  const fields = ['type', 'chainId', 'nonce', 'to', 'value', 'data', 'gasLimit', 'maxFeePerGas', 'maxPriorityFeePerGas'] as const;
+  for (const field of fields) {
+    const a = String(actual[field] ?? null).toLowerCase();
+    const b = String(expected[field] ?? null).toLowerCase();
+    if (a !== b) problems.push(`${field} is ${a}, expected ${b}`);
+  }
+  return problems;
+}
+
+/** Checks that a signed transaction is exactly the prepared one, signed by the expected address. */
 export function signedTransactionMismatch(raw: string, prepared: PreparedTransaction, from: string): string[] {
   let signed: Transaction;
   try {
@@ -26,15 +42,5 @@ export function signedTransactionMismatch(raw: string, prepared: PreparedTransac
   } catch (err) {
     return [`not a valid signed transaction (${(err as Error).message})`];
   }
-  const expected = toEthersTransaction(prepared);
-  const problems: string[] = [];
-  if (!signed.signature || !signed.from) problems.push('transaction is not signed');
-  else if (signed.from.toLowerCase() !== from.toLowerCase()) problems.push(`signed by ${signed.from}, expected ${from}`);
-  const fields = ['type', 'chainId', 'nonce', 'to', 'value', 'data', 'gasLimit', 'maxFeePerGas', 'maxPriorityFeePerGas'] as const;
-  for (const field of fields) {
-    const a = String(signed[field] ?? null).toLowerCase();
-    const b = String(expected[field] ?? null).toLowerCase();
-    if (a !== b) problems.push(`${field} is ${a}, expected ${b}`);
-  }
-  return problems;
+  return transactionMismatch(signed, prepared, from);
 }

@@ -101,6 +101,34 @@ describe('failures', () => {
     }
   });
 
+  test('a signer that broadcasts the transaction itself and answers with its hash', async () => {
+    const key = new Wallet(h.stack.signerKey, h.provider);
+    const port = await freePort();
+    const selfBroadcasting: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', async () => {
+        const raw = await key.signTransaction(toEthersTransaction(JSON.parse(body).transaction));
+        const sent = await h.provider.broadcastTransaction(raw);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ transactionHash: sent.hash }));
+      });
+    });
+    await new Promise<void>((r) => selfBroadcasting.listen(port, '127.0.0.1', () => r()));
+    try {
+      const collection = await h.deployCollection('erc721');
+      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, `http://127.0.0.1:${port}/`]);
+      const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Self-sent' } });
+      const done = await h.waitForAction(mint.body.actionId);
+      expect(done.status).toBe('succeeded');
+      const tx = await h.provider.getTransaction(done.txId);
+      expect(tx).toMatchObject({ from: h.signerAddress, to: collection.address, nonce: done.nonce });
+    } finally {
+      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
+      selfBroadcasting.close();
+    }
+  });
+
   test('a signer that returns another transaction fails the action as invalid_signature', async () => {
     const rogueKey = Wallet.createRandom();
     const port = await freePort();
