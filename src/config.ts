@@ -22,6 +22,14 @@ const chainsFromJson = z.string().transform((text, ctx) => {
   }
 }).pipe(z.array(chainSchema).min(1));
 
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "0", "250ms", "5s", "30m", "2h", "5d" in milliseconds; undefined if not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text);
+  return match ? Number(match[1]) * UNITS[match[2] ?? 'ms'] : undefined;
+}
+
 const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   HOST: z.string().default('127.0.0.1'),
@@ -48,6 +56,21 @@ const envSchema = z.object({
     .default([]),
   DEV_API_KEY: z.string().min(24, 'at least 24 characters').optional(),
   ADMIN_TOKEN: z.string().min(24, 'at least 24 characters').optional(),
+  SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes, base64-encoded').optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .transform((v, ctx) => {
+      const delays = v.split(',').map((d) => parseDuration(d.trim()));
+      if (delays.some((d) => d === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'comma-separated delays such as 0,5s,5m,30m,2h' });
+        return z.NEVER;
+      }
+      return delays as number[];
+    })
+    .default(['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+  WEBHOOK_DISABLE_AFTER: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 5d or 12h' }), z.NEVER)).default(5 * 86_400_000),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),
 });
 

@@ -1,10 +1,24 @@
+import type { Client } from '@temporalio/client';
 import type { ApiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Database } from '../db/database';
+import type { SecretBox } from '../secrets/secret-box';
+
+export interface WebhookSettings {
+  timeoutMs: number;
+  retryScheduleMs: number[];
+  allowPrivateUrls: boolean;
+  /** An endpoint failing without a success for this long is disabled. */
+  disableAfterMs: number;
+}
 
 export interface ActivityDeps {
   db: Database;
   chains: ChainRegistry;
   urls: ApiUrls;
   signerTimeoutMs: number;
+  /** Starts webhook delivery workflows on this task queue. */
+  temporal: { client: Client; taskQueue: string };
+  secrets: SecretBox;
+  webhooks: WebhookSettings;
 }

@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { createPrepareActivities } from './prepare';
 import { createRecordActivities } from './record';
 import { createSigningActivities } from './signing';
+import { createWebhookActivities } from './webhooks';
 
 export type { ActivityDeps } from './deps';
 
@@ -13,5 +14,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createSigningActivities(deps),
     ...createBroadcastActivities(deps),
     ...createRecordActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }

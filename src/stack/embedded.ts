@@ -12,6 +12,8 @@ import { ChainRegistry } from '../chain/chains';
 import type { ChainConfig, Config } from '../config';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
+import { SecretBox } from '../secrets/secret-box';
+import { webhookSettings } from '../webhooks/settings';
 import { createLogger } from '../log';
 import { startSigner } from '../signer/server';
 import { startAnvil } from './anvil';
@@ -104,6 +106,7 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     const signerAddress = new Wallet(signerKey).address;
     await ensureDevProject(db, { name: 'Development', apiKey, signerUrl, signerAddress, signerSecret });
 
+    const secrets = new SecretBox(config.SECRETS_KEY ?? persisted(config.dataDir, 'secrets-key', SecretBox.generateKey));
     const registry = new ChainRegistry(chains);
     services.push({ stop: async () => registry.destroy() });
     const urls = apiUrls(config.publicBaseUrl);
@@ -117,7 +120,10 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     services.push({ stop: () => workerConnection.close() });
     const worker = await createWorker({
       connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { db, chains: registry, urls, signerTimeoutMs: 10_000 },
+      deps: {
+        db, chains: registry, urls, signerTimeoutMs: 10_000, temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, secrets,
+        webhooks: webhookSettings(config),
+      },
     });
     const running = worker.run();
     services.push({ stop: async () => { worker.shutdown(); await running; } });
@@ -128,7 +134,9 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     const resumer = setInterval(resume, RESUME_AFTER_MS);
     services.push({ stop: async () => clearInterval(resumer) });
 
-    const app = createApp({ db, urls, chains: registry, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction });
+    const app = createApp({
+      db, urls, chains: registry, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction, secrets, webhooks: webhookSettings(config),
+    });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     });

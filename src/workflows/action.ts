@@ -9,7 +9,7 @@ import { ActionStatusKey } from '../temporal/search-attributes';
 type Activities = ReturnType<typeof createActivities>;
 
 /** Database and chain reads: quick, retried for as long as the action may take. */
-const { prepareTransaction, reserveNonce, releaseNonce, checkTransaction, completeAction, failAction, broadcastTransaction } =
+const { prepareTransaction, reserveNonce, releaseNonce, checkTransaction, completeAction, failAction, broadcastTransaction, fanOutEvent } =
   proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
@@ -31,7 +31,7 @@ export interface ActionWorkflowInput {
 
 const MAX_NONCE_ATTEMPTS = 3;
 
-/** One NFT action: build, sign, broadcast, confirm, record. */
+/** One NFT action: build, sign, broadcast, confirm, record, notify. */
 export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succeeded' | 'failed'> {
   const { actionId } = input;
   let prepared: PreparedAction | undefined;
@@ -41,11 +41,11 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succe
     const signed = await signAndBroadcast(prepared);
     broadcast = true;
     await waitForConfirmations(input, prepared, signed);
-    return await finish(await completeAction(prepared, signed.hash));
+    return await finish(actionId, await completeAction(prepared, signed.hash));
   } catch (err) {
     const error = toActionError(err, prepared);
     if (prepared && !broadcast) await giveBackNonce(prepared);
-    return finish(await failAction(actionId, error));
+    return finish(actionId, await failAction(actionId, error));
   }
 }
 
@@ -87,8 +87,10 @@ async function giveBackNonce(prepared: PreparedAction) {
   }
 }
 
-async function finish(status: 'succeeded' | 'failed') {
+/** The outcome is recorded: mark it for search and hand its event to the webhook deliveries, which run on their own. */
+async function finish(actionId: string, status: 'succeeded' | 'failed') {
   upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
+  await fanOutEvent(actionId);
   return status;
 }
 

@@ -1,1 +1,2 @@
 export { actionWorkflow } from './action';
+export { webhookDeliveryWorkflow } from './webhook-delivery';

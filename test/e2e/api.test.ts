@@ -60,7 +60,10 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     const chains = new ChainRegistry([{ name: 'anvil', chainId: h.stack.chainId, rpcUrl: h.stack.rpcUrl, confirmations: 1, pollIntervalMs: 500 }]);
     const startAction = createActionStarter(h.client, h.taskQueue, chains);
     // An app whose workflow start never returns stands for a process that stopped right after storing the action.
-    const neverStarts = createApp({ db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, startAction: () => new Promise(() => undefined) });
+    const neverStarts = createApp({
+      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks,
+      startAction: () => new Promise(() => undefined),
+    });
     const server = neverStarts.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const { port } = server.address() as AddressInfo;

@@ -18,6 +18,7 @@ describe('workflow determinism', () => {
     expect(files).toEqual(expect.arrayContaining([
       'erc721-collection.json', 'erc721-mint.json', 'erc721-update.json', 'erc1155-token-type.json',
       'mint-reverted.json', 'mint-signer-rejected.json', 'mint-rejected-gap-filled.json', 'mint-signer-down-then-back.json',
+      'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
     ]));
   });
 

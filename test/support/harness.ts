@@ -9,7 +9,10 @@ import { apiUrls } from '../../src/actions/urls';
 import { createApp } from '../../src/api/app';
 import { ChainRegistry } from '../../src/chain/chains';
 import { connectPostgres, type Database } from '../../src/db/database';
+import { loadConfig } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
+import { SecretBox } from '../../src/secrets/secret-box';
+import { webhookSettings } from '../../src/webhooks/settings';
 import { createProject } from '../../src/store/projects';
 import { findTemporalCli } from '../../src/stack/temporal-cli';
 import { createActionStarter } from '../../src/temporal/start-action';
@@ -51,8 +54,13 @@ export async function startHarness() {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const urls = apiUrls(baseUrl);
+  const secretsKey = SecretBox.generateKey();
+  const secrets = new SecretBox(secretsKey);
+  // Short retries and timeouts so delivery tests run in seconds; loopback receivers allowed.
+  const webhookEnv = { WEBHOOK_RETRY_SCHEDULE: '0,300ms,600ms,900ms', WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' };
+  const webhooks = webhookSettings(loadConfig(webhookEnv));
   const app = createApp({
-    db, urls, chains: registry, bodyLimit: '100kb', log: () => undefined,
+    db, urls, chains: registry, bodyLimit: '100kb', log: () => undefined, secrets, webhooks,
     startAction: createActionStarter(client, taskQueue, registry),
   });
   const server = await new Promise<Server>((resolve) => {
@@ -70,6 +78,7 @@ export async function startHarness() {
       env: {
         ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
         CHAINS: JSON.stringify(chains), WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath, PUBLIC_BASE_URL: baseUrl,
+        SECRETS_KEY: secretsKey, ...webhookEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -131,20 +140,21 @@ export async function startHarness() {
   }
 
   /**
-   * With RECORD_HISTORIES=1, saves the action's workflow history as a replay fixture (test/fixtures/histories),
-   * so the replay test checks later workflow code against it.
+   * With RECORD_HISTORIES=1, saves a workflow's history as a replay fixture (test/fixtures/histories), so
+   * the replay test checks later workflow code against it.
    */
-  async function recordHistory(name: string, actionId: string) {
+  async function recordWorkflowHistory(name: string, workflowId: string) {
     if (!process.env.RECORD_HISTORIES) return;
     // The CLI's JSON export (protobufjs' own JSON support breaks under jest's module registry).
     const json = execFileSync(findTemporalCli()!, ['workflow', 'show', '--address', stack.temporalAddress,
-      '--workflow-id', actionWorkflowId(actionId), '--output', 'json'], { encoding: 'utf8' });
+      '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
     mkdirSync(HISTORIES_DIR, { recursive: true });
     writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), json);
   }
+  const recordHistory = (name: string, actionId: string) => recordWorkflowHistory(name, actionWorkflowId(actionId));
 
   return {
-    recordHistory,
+    recordHistory, recordWorkflowHistory, secrets, webhooks,
     stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
     newProject, startWorker, request, waitForAction, deployCollection,
     async stop() {

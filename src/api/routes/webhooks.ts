@@ -1,0 +1,130 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { WebhookSettings } from '../../activities/deps';
+import type { Queryable } from '../../db/database';
+import type { SecretBox } from '../../secrets/secret-box';
+import { deleteEndpoint, findEndpoint, insertEndpoint, listDeliveries, listEndpoints, setEndpointStatus, type EndpointRow } from '../../store/webhooks';
+import { EVENT_TYPE_NAMES, EVENT_TYPES } from '../../webhooks/event-types';
+import { urlRefusal } from '../../webhooks/url-policy';
+import { projectOf } from '../auth';
+import { fieldProblem, notFound, toProblem } from '../problem';
+import { idParam } from '../schemas';
+
+const auth = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('basic'), username: z.string().min(1).max(200).regex(/^[^:]*$/, 'must not contain ":"'), password: z.string().min(1).max(500) }),
+  z.strictObject({
+    type: z.literal('header'),
+    name: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'an HTTP header name')
+      .refine((n) => !/^(webhook-|content-|host$|user-agent$)/i.test(n), 'must not be a header the engine sets'),
+    value: z.string().min(1).max(2000).regex(/^[\x20-\x7e]+$/, 'printable ASCII'),
+  }),
+]);
+
+const createEndpointBody = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  description: z.string().max(500).default(''),
+  eventTypes: z.array(z.enum(EVENT_TYPE_NAMES as [string, ...string[]])).max(EVENT_TYPE_NAMES.length).default([]),
+  filters: z.strictObject({ collectionId: z.uuid().optional(), chain: z.string().min(1).optional() }).default({}),
+  auth: auth.default({ type: 'none' }),
+});
+
+const deliveriesQuery = z.strictObject({
+  endpointId: z.uuid().optional(),
+  eventType: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]).optional(),
+  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+/** An endpoint as the API shows it: never its signing secret or the receiver's password or header value. */
+function presentEndpoint(e: EndpointRow, secrets: SecretBox) {
+  const authInfo = e.auth_sealed ? JSON.parse(secrets.open(e.auth_sealed)) : { type: 'none' };
+  return {
+    id: e.id,
+    url: e.url,
+    description: e.description,
+    eventTypes: e.event_types,
+    filters: { collectionId: e.filter_collection_id ?? undefined, chain: e.filter_chain ?? undefined },
+    auth: authInfo.type === 'basic' ? { type: 'basic', username: authInfo.username } : authInfo.type === 'header' ? { type: 'header', name: authInfo.name } : { type: 'none' },
+    status: e.status,
+    disabledReason: e.disabled_reason,
+    failingSince: e.failing_since ? new Date(e.failing_since).toISOString() : null,
+    createdAt: new Date(e.created_at).toISOString(),
+  };
+}
+
+export function webhookRoutes(db: Queryable, secrets: SecretBox, settings: WebhookSettings): Router {
+  const router = Router();
+
+  const endpointOf = async (projectId: string, rawId: unknown) => {
+    const parsed = idParam.safeParse(rawId);
+    if (!parsed.success) throw toProblem(parsed.error, 'path.endpointId');
+    const endpoint = await findEndpoint(db, projectId, parsed.data);
+    if (!endpoint) throw notFound('webhook endpoint', parsed.data);
+    return endpoint;
+  };
+
+  router.get('/event-types', (_req, res) => {
+    res.json({ data: EVENT_TYPES });
+  });
+
+  router.get('/deliveries', async (req, res) => {
+    const parsed = deliveriesQuery.safeParse(req.query);
+    if (!parsed.success) throw toProblem(parsed.error, 'query');
+    const rows = await listDeliveries(db, projectOf(res).id, parsed.data);
+    res.json({
+      data: rows.map((d) => ({
+        id: d.id, endpointId: d.endpoint_id, eventId: d.event_id, eventType: d.event_type, status: d.status, attempts: d.attempts,
+        lastStatusCode: d.last_status_code, lastError: d.last_error, createdAt: new Date(d.created_at).toISOString(),
+        history: d.history.map((a) => ({
+          attempt: a.attempt, startedAt: new Date(a.started_at).toISOString(), statusCode: a.status_code, latencyMs: a.latency_ms,
+          responseBody: a.response_body, error: a.error,
+        })),
+      })),
+    });
+  });
+
+  router.post('/', async (req, res) => {
+    const parsed = createEndpointBody.safeParse(req.body);
+    if (!parsed.success) throw toProblem(parsed.error);
+    const body = parsed.data;
+    const refusal = await urlRefusal(body.url, settings.allowPrivateUrls);
+    if (refusal) throw fieldProblem([{ field: 'body.url', message: refusal }]);
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    const endpoint = await insertEndpoint(db, {
+      id: randomUUID(), project_id: projectOf(res).id, url: body.url, description: body.description, event_types: body.eventTypes,
+      filter_collection_id: body.filters.collectionId ?? null, filter_chain: body.filters.chain ?? null, auth_type: body.auth.type,
+      auth_sealed: body.auth.type === 'none' ? null : secrets.seal(JSON.stringify(body.auth)), secret_sealed: secrets.seal(secret),
+    });
+    // The signing secret is shown here, once.
+    res.status(201).json({ ...presentEndpoint(endpoint, secrets), secret });
+  });
+
+  router.get('/', async (_req, res) => {
+    res.json({ data: (await listEndpoints(db, projectOf(res).id)).map((e) => presentEndpoint(e, secrets)) });
+  });
+
+  router.get('/:endpointId', async (req, res) => {
+    res.json(presentEndpoint(await endpointOf(projectOf(res).id, req.params.endpointId), secrets));
+  });
+
+  router.delete('/:endpointId', async (req, res) => {
+    const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
+    await deleteEndpoint(db, endpoint.project_id, endpoint.id);
+    res.status(204).end();
+  });
+
+  router.post('/:endpointId/pause', async (req, res) => {
+    const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
+    res.json(presentEndpoint((await setEndpointStatus(db, endpoint.project_id, endpoint.id, 'paused'))!, secrets));
+  });
+
+  router.post('/:endpointId/resume', async (req, res) => {
+    const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
+    res.json(presentEndpoint((await setEndpointStatus(db, endpoint.project_id, endpoint.id, 'active'))!, secrets));
+  });
+
+  return router;
+}

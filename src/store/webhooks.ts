@@ -1,0 +1,149 @@
+import type { Queryable } from '../db/database';
+
+export type EndpointStatus = 'active' | 'paused' | 'disabled';
+export type EndpointAuth = { type: 'none' } | { type: 'basic'; username: string; password: string } | { type: 'header'; name: string; value: string };
+
+export interface EndpointRow {
+  id: string;
+  project_id: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  filter_collection_id: string | null;
+  filter_chain: string | null;
+  auth_type: EndpointAuth['type'];
+  auth_sealed: string | null;
+  secret_sealed: string;
+  status: EndpointStatus;
+  disabled_reason: string | null;
+  failing_since: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DeliveryRow {
+  id: string;
+  project_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface AttemptRow {
+  delivery_id: string;
+  attempt: number;
+  started_at: Date;
+  status_code: number | null;
+  latency_ms: number;
+  response_body: string | null;
+  error: string | null;
+}
+
+export async function insertEndpoint(
+  db: Queryable,
+  e: Pick<EndpointRow, 'id' | 'project_id' | 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed' | 'secret_sealed'>,
+): Promise<EndpointRow> {
+  const [row] = await db.query<EndpointRow>(
+    `INSERT INTO webhook_endpoints (id, project_id, url, description, event_types, filter_collection_id, filter_chain, auth_type, auth_sealed, secret_sealed, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active') RETURNING *`,
+    [e.id, e.project_id, e.url, e.description, e.event_types, e.filter_collection_id, e.filter_chain, e.auth_type, e.auth_sealed, e.secret_sealed],
+  );
+  return row;
+}
+
+export async function findEndpoint(db: Queryable, projectId: string, id: string): Promise<EndpointRow | undefined> {
+  const [row] = await db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1 AND project_id = $2', [id, projectId]);
+  return row;
+}
+
+export async function getEndpoint(db: Queryable, id: string): Promise<EndpointRow | undefined> {
+  const [row] = await db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1', [id]);
+  return row;
+}
+
+export async function listEndpoints(db: Queryable, projectId: string): Promise<EndpointRow[]> {
+  return db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE project_id = $1 ORDER BY created_at, id', [projectId]);
+}
+
+export async function deleteEndpoint(db: Queryable, projectId: string, id: string): Promise<boolean> {
+  return (await db.query('DELETE FROM webhook_endpoints WHERE id = $1 AND project_id = $2 RETURNING id', [id, projectId])).length === 1;
+}
+
+export async function setEndpointStatus(db: Queryable, projectId: string, id: string, status: EndpointStatus, reason: string | null = null) {
+  const [row] = await db.query<EndpointRow>(
+    `UPDATE webhook_endpoints SET status = $3, disabled_reason = $4, failing_since = CASE WHEN $3 = 'active' THEN NULL ELSE failing_since END,
+       updated_at = now() WHERE id = $1 AND project_id = $2 RETURNING *`,
+    [id, projectId, status, reason],
+  );
+  return row;
+}
+
+/** Active endpoints of a project that want this event. */
+export async function matchingEndpoints(db: Queryable, projectId: string, eventType: string, collectionId: string, chain: string): Promise<EndpointRow[]> {
+  return db.query<EndpointRow>(
+    `SELECT * FROM webhook_endpoints WHERE project_id = $1 AND status = 'active'
+       AND (cardinality(event_types) = 0 OR $2 = ANY(event_types))
+       AND (filter_collection_id IS NULL OR filter_collection_id = $3)
+       AND (filter_chain IS NULL OR filter_chain = $4)
+     ORDER BY id`,
+    [projectId, eventType, collectionId, chain],
+  );
+}
+
+export async function insertDelivery(
+  db: Queryable,
+  d: Pick<DeliveryRow, 'id' | 'project_id' | 'endpoint_id' | 'event_id' | 'event_type' | 'payload'>,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
+    [d.id, d.project_id, d.endpoint_id, d.event_id, d.event_type, JSON.stringify(d.payload)],
+  );
+}
+
+export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRow | undefined> {
+  const [row] = await db.query<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE id = $1', [id]);
+  return row;
+}
+
+/** Records one attempt (once per attempt number) and the delivery's latest state. */
+export async function recordAttempt(db: Queryable, a: AttemptRow) {
+  await db.query(
+    `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, latency_ms, response_body, error)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    [a.delivery_id, a.attempt, a.started_at, a.status_code, a.latency_ms, a.response_body, a.error],
+  );
+  await db.query(
+    `UPDATE webhook_deliveries SET attempts = GREATEST(attempts, $2), last_status_code = $3, last_error = $4, updated_at = now() WHERE id = $1`,
+    [a.delivery_id, a.attempt, a.status_code, a.error],
+  );
+}
+
+export async function finishDelivery(db: Queryable, id: string, status: 'succeeded' | 'failed') {
+  await db.query('UPDATE webhook_deliveries SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
+}
+
+export interface DeliveryFilter {
+  endpointId?: string;
+  eventType?: string;
+  status?: DeliveryRow['status'];
+  limit: number;
+  offset: number;
+}
+
+export async function listDeliveries(db: Queryable, projectId: string, f: DeliveryFilter): Promise<(DeliveryRow & { history: AttemptRow[] })[]> {
+  return db.query(
+    `SELECT d.*, COALESCE((SELECT json_agg(a ORDER BY a.attempt) FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS history
+     FROM webhook_deliveries d
+     WHERE d.project_id = $1 AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_type = $3) AND ($4::text IS NULL OR d.status = $4)
+     ORDER BY d.created_at DESC, d.id DESC LIMIT $5 OFFSET $6`,
+    [projectId, f.endpointId ?? null, f.eventType ?? null, f.status ?? null, f.limit, f.offset],
+  );
+}

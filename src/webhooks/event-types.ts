@@ -1,0 +1,58 @@
+import { ACTION_TYPES } from '../domain';
+
+const DESCRIPTIONS: Record<string, string> = {
+  'collections.create': 'a collection contract deployment',
+  'tokenTypes.create': 'an ERC-1155 token type creation',
+  'nfts.create': 'a mint',
+  'nfts.update': 'an NFT metadata update',
+};
+
+const exampleData: Record<string, Record<string, unknown>> = {
+  'collections.create': { collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' } },
+  'tokenTypes.create': {
+    collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+    tokenType: { id: '9b1e…', tokenTypeId: '1', maxSupply: '1000', fungible: true },
+  },
+  'nfts.create': {
+    collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+    recipient: { walletAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+    token: { id: 'a2b3…', tokenId: '1', amount: '1', owner: { walletAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' } },
+  },
+  'nfts.update': {
+    collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+    token: { id: 'a2b3…', tokenId: '1', metadataVersion: 2 },
+    changes: ['metadata'],
+  },
+};
+
+const FAILURE_EXAMPLE = {
+  reason: 'execution_reverted',
+  message: "The mint call reverted. Check 'revertReason' for details",
+  revertReason: 'execution reverted: MaxSupplyExceeded(1, 2, 2, 1)',
+  callInfo: { functionName: 'mint', arguments: { recipient: '0x7099…', tokenTypeId: '1', amount: '1' }, calldata: '0x156e29f6…' },
+};
+
+/** Every event an endpoint can subscribe to, with a description and an example payload. */
+export const EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
+  (['succeeded', 'failed'] as const).map((outcome) => ({
+    type: `${action}.${outcome}`,
+    description: `Sent when ${DESCRIPTIONS[action]} ${outcome === 'succeeded' ? 'is confirmed on chain' : 'fails (error says why)'}.`,
+    example: {
+      id: 'evt_3f1c…',
+      type: `${action}.${outcome}`,
+      actionId: '4eada846-…',
+      startedAt: '2026-01-01T12:00:00.000Z',
+      completedAt: '2026-01-01T12:00:04.000Z',
+      timestamp: 1767268804000,
+      data: {
+        chain: 'anvil',
+        ...(outcome === 'succeeded' ? { txId: '0x4f0e…' } : {}),
+        ...exampleData[action],
+        ...(outcome === 'failed' ? { error: FAILURE_EXAMPLE } : {}),
+      },
+      resource: 'https://nft-engine.example/v1/collections/0f6a…',
+    },
+  })),
+);
+
+export const EVENT_TYPE_NAMES = EVENT_TYPES.map((e) => e.type);

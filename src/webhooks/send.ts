@@ -1,0 +1,65 @@
+import { Webhook } from 'standardwebhooks';
+import type { EndpointAuth } from '../store/webhooks';
+
+export interface SendResult {
+  statusCode: number | null;
+  latencyMs: number;
+  responseBody: string | null;
+  error: string | null;
+}
+
+const MAX_RESPONSE_CHARS = 2048;
+
+async function readBounded(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (text.length < MAX_RESPONSE_CHARS) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel().catch(() => undefined);
+  return text.slice(0, MAX_RESPONSE_CHARS);
+}
+
+function authHeaders(auth: EndpointAuth): Record<string, string> {
+  if (auth.type === 'basic') return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+  if (auth.type === 'header') return { [auth.name]: auth.value };
+  return {};
+}
+
+/**
+ * One delivery attempt: POST the event signed with the Standard Webhooks scheme (the webhook-id is the
+ * event id, the same on every attempt). No redirects are followed; the response body is read up to a bound.
+ */
+export async function sendWebhook(opts: { url: string; secrets: string[]; auth: EndpointAuth; messageId: string; body: string; timeoutMs: number }): Promise<SendResult> {
+  const timestamp = new Date();
+  const signature = opts.secrets.map((secret) => new Webhook(secret).sign(opts.messageId, timestamp, opts.body)).join(' ');
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(opts.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      headers: {
+        ...authHeaders(opts.auth),
+        'content-type': 'application/json',
+        'user-agent': 'nft-action-engine-webhooks/1',
+        'webhook-id': opts.messageId,
+        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+      body: opts.body,
+    });
+    const responseBody = await readBounded(response);
+    const ok = response.status >= 200 && response.status < 300;
+    return { statusCode: response.status, latencyMs: elapsed(), responseBody, error: ok ? null : `HTTP ${response.status}` };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const reason = e.name === 'TimeoutError' ? `timed out after ${opts.timeoutMs} ms` : e.cause?.code ?? e.message;
+    return { statusCode: null, latencyMs: elapsed(), responseBody: null, error: reason };
+  }
+}
