@@ -69,6 +69,7 @@ const envSchema = z.object({
       return delays as number[];
     })
     .default(['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
+  WEBHOOK_SECRET_GRACE: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 24h' }), z.NEVER)).default(86_400_000),
   WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
   WEBHOOK_DISABLE_AFTER: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 5d or 12h' }), z.NEVER)).default(5 * 86_400_000),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),

@@ -10,6 +10,8 @@ export interface WebhookSettings {
   allowPrivateUrls: boolean;
   /** An endpoint failing without a success for this long is disabled. */
   disableAfterMs: number;
+  /** How long a rotated-out signing secret keeps signing beside the new one. */
+  secretGraceMs: number;
 }
 
 export interface ActivityDeps {

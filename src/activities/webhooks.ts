@@ -1,28 +1,15 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { EndpointAuth } from '../store/webhooks';
-import { finishDelivery, getDelivery, getEndpoint, insertDelivery, matchingEndpoints, recordAttempt } from '../store/webhooks';
+import { finishDelivery, getDelivery, getEndpoint, insertDelivery, matchingEndpoints, recordAttempt, signingSecrets } from '../store/webhooks';
 import { urlRefusal } from '../webhooks/url-policy';
 import { deliveryIdFor } from '../webhooks/ids';
 import { sendWebhook } from '../webhooks/send';
-import type { webhookDeliveryWorkflow } from '../workflows/webhook-delivery';
-import { deliveryWorkflowId } from '../workflows/webhook-ids';
+import { createDeliveryStarter } from '../temporal/start-delivery';
 import type { ActivityDeps } from './deps';
 
 export type AttemptOutcome = 'succeeded' | 'failed' | 'gone' | 'endpoint_inactive';
 
 export function createWebhookActivities({ db, temporal, secrets, webhooks }: ActivityDeps) {
-  /** Starts a delivery's workflow; it runs on its own, outliving whoever started it. Starting twice is a no-op. */
-  async function startDelivery(deliveryId: string, run = 0, firstAttempt = 1) {
-    try {
-      await temporal.client.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
-        taskQueue: temporal.taskQueue,
-        workflowId: deliveryWorkflowId(deliveryId, run),
-        args: [{ deliveryId, retryScheduleMs: webhooks.retryScheduleMs, firstAttempt }],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
+  const startDelivery = createDeliveryStarter(temporal.client, temporal.taskQueue, webhooks.retryScheduleMs);
 
   return {
     /** Fans an action's event out to every matching endpoint: one delivery each, however often this runs. */
@@ -35,8 +22,12 @@ export function createWebhookActivities({ db, temporal, secrets, webhooks }: Act
       const endpoints = await matchingEndpoints(db, event.project_id, event.type, event.collection_id, event.chain);
       for (const endpoint of endpoints) {
         const deliveryId = deliveryIdFor(event.id, endpoint.id);
-        await insertDelivery(db, { id: deliveryId, project_id: event.project_id, endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, payload: event.payload });
-        await startDelivery(deliveryId);
+        const paused = endpoint.status === 'paused';
+        await insertDelivery(db, {
+          id: deliveryId, project_id: event.project_id, endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, payload: event.payload,
+          status: paused ? 'skipped' : 'pending',
+        });
+        if (!paused) await startDelivery(deliveryId);
       }
       await db.query('UPDATE outbox_events SET dispatched_at = COALESCE(dispatched_at, now()) WHERE id = $1', [event.id]);
       return endpoints.length;
@@ -53,7 +44,7 @@ export function createWebhookActivities({ db, temporal, secrets, webhooks }: Act
         ? { statusCode: null, latencyMs: 0, responseBody: null, error: `URL refused: ${refusal}` }
         : await sendWebhook({
           url: endpoint.url,
-          secrets: [secrets.open(endpoint.secret_sealed)],
+          secrets: signingSecrets(endpoint).map((sealed) => secrets.open(sealed)),
           auth: endpoint.auth_sealed ? (JSON.parse(secrets.open(endpoint.auth_sealed)) as EndpointAuth) : { type: 'none' },
           messageId: delivery.event_id,
           body: JSON.stringify(delivery.payload),
@@ -72,7 +63,7 @@ export function createWebhookActivities({ db, temporal, secrets, webhooks }: Act
     async completeDelivery(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
       const delivery = await getDelivery(db, deliveryId);
       if (!delivery) return;
-      await finishDelivery(db, deliveryId, outcome === 'succeeded' ? 'succeeded' : 'failed');
+      await finishDelivery(db, deliveryId, outcome === 'succeeded' ? 'succeeded' : outcome === 'endpoint_inactive' ? 'skipped' : 'failed');
       if (outcome === 'succeeded') {
         await db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1', [delivery.endpoint_id]);
       } else if (outcome === 'gone') {
@@ -90,6 +81,5 @@ export function createWebhookActivities({ db, temporal, secrets, webhooks }: Act
       }
     },
 
-    startDelivery,
   };
 }

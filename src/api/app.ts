@@ -2,6 +2,7 @@ import express from 'express';
 import type { WebhookSettings } from '../activities/deps';
 import type { ChainRegistry } from '../chain/chains';
 import type { SecretBox } from '../secrets/secret-box';
+import type { DeliveryStarter } from '../temporal/start-delivery';
 import { requireApiKey } from './auth';
 import { Problem, problemHandler } from './problem';
 import { actionRoutes } from './routes/actions';
@@ -15,6 +16,7 @@ export interface ApiDeps extends SubmitDeps {
   chains: ChainRegistry;
   secrets: SecretBox;
   webhooks: WebhookSettings;
+  startDelivery: DeliveryStarter;
   bodyLimit: string;
   adminToken?: string;
 }
@@ -32,7 +34,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/v1', requireApiKey(deps.db));
   app.use('/v1/collections', collectionRoutes(deps));
   app.use('/v1/actions', actionRoutes(deps.db, deps.urls));
-  app.use('/v1/webhooks', webhookRoutes(deps.db, deps.secrets, deps.webhooks));
+  app.use('/v1/webhooks', webhookRoutes(deps));
   app.use((req, _res, next) => next(new Problem(404, 'not_found', 'No such route', `${req.method} ${req.path} is not part of this API`)));
   app.use(problemHandler(deps.log));
   return app;

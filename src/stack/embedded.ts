@@ -23,6 +23,7 @@ import { startTemporalDevServer } from './temporal-dev-server';
 import { ensureDevProject, generateApiKey } from '../store/projects';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
 import { createActionStarter } from '../temporal/start-action';
+import { createDeliveryStarter } from '../temporal/start-delivery';
 import { createWorker } from '../worker/worker';
 
 /** anvil's first development account: funded on every anvil chain, never to be used elsewhere. */
@@ -136,6 +137,7 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
 
     const app = createApp({
       db, urls, chains: registry, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction, secrets, webhooks: webhookSettings(config),
+      startDelivery: createDeliveryStarter(client, config.TEMPORAL_TASK_QUEUE, config.WEBHOOK_RETRY_SCHEDULE),
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));

@@ -14,6 +14,8 @@ export interface EndpointRow {
   auth_type: EndpointAuth['type'];
   auth_sealed: string | null;
   secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: Date | null;
   status: EndpointStatus;
   disabled_reason: string | null;
   failing_since: Date | null;
@@ -28,7 +30,7 @@ export interface DeliveryRow {
   event_id: string;
   event_type: string;
   payload: Record<string, unknown>;
-  status: 'pending' | 'succeeded' | 'failed';
+  status: 'pending' | 'succeeded' | 'failed' | 'skipped';
   attempts: number;
   last_status_code: number | null;
   last_error: string | null;
@@ -85,10 +87,10 @@ export async function setEndpointStatus(db: Queryable, projectId: string, id: st
   return row;
 }
 
-/** Active endpoints of a project that want this event. */
+/** Active and paused endpoints of a project that want this event (a paused one gets a skipped delivery). */
 export async function matchingEndpoints(db: Queryable, projectId: string, eventType: string, collectionId: string, chain: string): Promise<EndpointRow[]> {
   return db.query<EndpointRow>(
-    `SELECT * FROM webhook_endpoints WHERE project_id = $1 AND status = 'active'
+    `SELECT * FROM webhook_endpoints WHERE project_id = $1 AND status IN ('active', 'paused')
        AND (cardinality(event_types) = 0 OR $2 = ANY(event_types))
        AND (filter_collection_id IS NULL OR filter_collection_id = $3)
        AND (filter_chain IS NULL OR filter_chain = $4)
@@ -97,14 +99,62 @@ export async function matchingEndpoints(db: Queryable, projectId: string, eventT
   );
 }
 
+/** The sealed secrets to sign with: the current one, and the previous one while its grace period lasts. */
+export function signingSecrets(e: EndpointRow, now = new Date()): string[] {
+  const previousValid = e.previous_secret_sealed && e.previous_secret_expires_at && new Date(e.previous_secret_expires_at) > now;
+  return previousValid ? [e.secret_sealed, e.previous_secret_sealed!] : [e.secret_sealed];
+}
+
+export async function rotateEndpointSecret(db: Queryable, id: string, newSealed: string, graceMs: number): Promise<EndpointRow> {
+  const [row] = await db.query<EndpointRow>(
+    `UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed, secret_sealed = $2,
+       previous_secret_expires_at = now() + make_interval(secs => $3::float8 / 1000), updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, newSealed, graceMs],
+  );
+  return row;
+}
+
+export async function updateEndpoint(
+  db: Queryable,
+  id: string,
+  e: Partial<Pick<EndpointRow, 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed'>>,
+): Promise<EndpointRow> {
+  const fields = Object.entries(e).filter(([, v]) => v !== undefined);
+  const [row] = await db.query<EndpointRow>(
+    `UPDATE webhook_endpoints SET ${fields.map(([k], i) => `${k} = $${i + 2}`).join(', ')}${fields.length ? ', ' : ''}updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, ...fields.map(([, v]) => v)],
+  );
+  return row;
+}
+
+/** Deliveries of an endpoint that failed or were skipped, since a time: what a replay after an outage sends. */
+export async function undeliveredSince(db: Queryable, endpointId: string, since: Date): Promise<DeliveryRow[]> {
+  return db.query<DeliveryRow>(
+    `SELECT * FROM webhook_deliveries WHERE endpoint_id = $1 AND status IN ('failed', 'skipped') AND created_at >= $2 ORDER BY created_at LIMIT 1000`,
+    [endpointId, since],
+  );
+}
+
+/** Marks a finished delivery pending again for a replay; returns the attempt number the replay starts at. */
+export async function reopenDelivery(db: Queryable, id: string): Promise<number | undefined> {
+  const [row] = await db.query<{ attempts: number }>(
+    `UPDATE webhook_deliveries SET status = 'pending', updated_at = now() WHERE id = $1 AND status <> 'pending' RETURNING attempts`,
+    [id],
+  );
+  return row ? row.attempts + 1 : undefined;
+}
+
 export async function insertDelivery(
   db: Queryable,
-  d: Pick<DeliveryRow, 'id' | 'project_id' | 'endpoint_id' | 'event_id' | 'event_type' | 'payload'>,
+  d: Pick<DeliveryRow, 'id' | 'project_id' | 'endpoint_id' | 'event_id' | 'event_type' | 'payload'> & { status?: 'pending' | 'skipped' },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status)
-     VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
-    [d.id, d.project_id, d.endpoint_id, d.event_id, d.event_type, JSON.stringify(d.payload)],
+    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status, last_error)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
+    [d.id, d.project_id, d.endpoint_id, d.event_id, d.event_type, JSON.stringify(d.payload), d.status ?? 'pending',
+      d.status === 'skipped' ? 'endpoint paused' : null],
   );
 }
 
@@ -126,7 +176,7 @@ export async function recordAttempt(db: Queryable, a: AttemptRow) {
   );
 }
 
-export async function finishDelivery(db: Queryable, id: string, status: 'succeeded' | 'failed') {
+export async function finishDelivery(db: Queryable, id: string, status: 'succeeded' | 'failed' | 'skipped') {
   await db.query('UPDATE webhook_deliveries SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
 }
 

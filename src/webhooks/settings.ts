@@ -6,4 +6,5 @@ export const webhookSettings = (config: Config): WebhookSettings => ({
   retryScheduleMs: config.WEBHOOK_RETRY_SCHEDULE,
   allowPrivateUrls: config.WEBHOOK_ALLOW_PRIVATE_URLS,
   disableAfterMs: config.WEBHOOK_DISABLE_AFTER,
+  secretGraceMs: config.WEBHOOK_SECRET_GRACE,
 });

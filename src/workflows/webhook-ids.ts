@@ -1,1 +1,3 @@
-export const deliveryWorkflowId = (deliveryId: string, run = 0) => (run === 0 ? `webhook-${deliveryId}` : `webhook-${deliveryId}-replay-${run}`);
+/** A delivery's first run, or a replay's run starting at a later attempt number. */
+export const deliveryWorkflowId = (deliveryId: string, firstAttempt = 1) =>
+  firstAttempt === 1 ? `webhook-${deliveryId}` : `webhook-${deliveryId}-from-${firstAttempt}`;

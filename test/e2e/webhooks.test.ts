@@ -138,7 +138,7 @@ describe('webhooks', () => {
     await h.recordWorkflowHistory('webhook-delivery-gone', deliveryWorkflowId(delivery.id));
     const endpoint = await h.request('GET', `/v1/webhooks/${gone.id}`);
     expect(endpoint.body).toMatchObject({ status: 'disabled', disabledReason: 'the receiver answered 410 Gone' });
-    expect(await deliveriesOf(paused.id)).toEqual([]);
+    expect((await deliveriesOf(paused.id)).map((d: { status: string }) => d.status)).toEqual(['skipped']);
     expect(receiver.received).toHaveLength(1);
     await receiver.close();
   });
@@ -155,6 +155,79 @@ describe('webhooks', () => {
     expect(events.map((e) => e.data.collection.id)).toEqual([collection.id]);
     expect((await h.request('GET', `/v1/webhooks/${mine.id}`, undefined, {}, other.apiKey)).status).toBe(404);
     await receiver.close();
+  });
+
+  test('a receiver that never recovers ends failed; replaying it after it recovers succeeds, continuing the history', async () => {
+    let up = false;
+    const receiver = await startReceiver((_r, _c, res) => { res.statusCode = up ? 200 : 500; res.end(); });
+    const endpoint = await register(receiver.url);
+    await mint('Outage');
+    const failed = await finishedDelivery(endpoint.id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 4 });
+    up = true;
+    const replay = await h.request('POST', `/v1/webhooks/deliveries/${failed.id}/replay`);
+    expect(replay.status).toBe(202);
+    const replayed = await until('the replay', async () => {
+      const [d] = await deliveriesOf(endpoint.id);
+      return d.status === 'succeeded' ? d : undefined;
+    });
+    expect(replayed.history.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 500], [3, 500], [4, 500], [5, 200]]);
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    await receiver.close();
+    await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+  });
+
+  test('a paused endpoint gets its backlog on resume only through a replay since the outage', async () => {
+    const receiver = await startReceiver();
+    const endpoint = await register(receiver.url);
+    const since = new Date().toISOString();
+    await h.request('POST', `/v1/webhooks/${endpoint.id}/pause`);
+    await mint('While paused');
+    const skipped = await finishedDelivery(endpoint.id);
+    expect(skipped).toMatchObject({ status: 'skipped', attempts: 0, lastError: 'endpoint paused' });
+    await h.request('POST', `/v1/webhooks/${endpoint.id}/resume`);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(receiver.received).toHaveLength(0);
+    const replay = await h.request('POST', `/v1/webhooks/${endpoint.id}/replay`, { since });
+    expect(replay.body.replayed).toEqual([skipped.id]);
+    await until('the backlog', async () => ((await deliveriesOf(endpoint.id))[0].status === 'succeeded' ? true : undefined));
+    expect(receiver.received).toHaveLength(1);
+    expect(JSON.parse(receiver.received[0].body).type).toBe('nfts.create.succeeded');
+    await receiver.close();
+    await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+  });
+
+  test('a rotated secret signs beside the old one during the grace period', async () => {
+    const receiver = await startReceiver();
+    const endpoint = await register(receiver.url);
+    const rotated = await h.request('POST', `/v1/webhooks/${endpoint.id}/rotate-secret`);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(endpoint.secret);
+    expect(Date.parse(rotated.body.previousSecretExpiresAt)).toBeGreaterThan(Date.now());
+    const test = await h.request('POST', `/v1/webhooks/${endpoint.id}/test`, { eventType: 'nfts.update.succeeded' });
+    expect(test.status).toBe(202);
+    await finishedDelivery(endpoint.id);
+    const [req] = receiver.received;
+    for (const secret of [endpoint.secret, rotated.body.secret]) {
+      expect(new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).toMatchObject({ type: 'nfts.update.succeeded', test: true });
+    }
+    await receiver.close();
+    await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+  });
+
+  test('an endpoint can be changed: event types, filters and URL', async () => {
+    const receiver = await startReceiver();
+    const endpoint = await register('http://127.0.0.1:9/unused');
+    const patched = await h.request('PATCH', `/v1/webhooks/${endpoint.id}`, { url: receiver.url, eventTypes: ['nfts.update.succeeded'], filters: { collectionId: collection.id } });
+    expect(patched.body).toMatchObject({ url: receiver.url, eventTypes: ['nfts.update.succeeded'], filters: { collectionId: collection.id } });
+    const action = await mint('Filtered');
+    const update = await h.request('PATCH', `/v1/collections/${collection.id}/nfts/${action.resource.id}`, { metadata: { name: 'Filtered v2' } });
+    await h.waitForAction(update.body.actionId);
+    const delivery = await finishedDelivery(endpoint.id);
+    expect(delivery.eventType).toBe('nfts.update.succeeded');
+    expect(receiver.received).toHaveLength(1);
+    await receiver.close();
+    await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
   });
 
   test('bad endpoint registrations are refused with the field named', async () => {

@@ -16,6 +16,7 @@ import { webhookSettings } from '../../src/webhooks/settings';
 import { createProject } from '../../src/store/projects';
 import { findTemporalCli } from '../../src/stack/temporal-cli';
 import { createActionStarter } from '../../src/temporal/start-action';
+import { createDeliveryStarter } from '../../src/temporal/start-delivery';
 import { actionWorkflowId } from '../../src/workflows/ids';
 import { testStack } from './env';
 import { freePort } from './ports';
@@ -62,6 +63,7 @@ export async function startHarness() {
   const app = createApp({
     db, urls, chains: registry, bodyLimit: '100kb', log: () => undefined, secrets, webhooks,
     startAction: createActionStarter(client, taskQueue, registry),
+    startDelivery: createDeliveryStarter(client, taskQueue, webhooks.retryScheduleMs),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));

@@ -4,11 +4,16 @@ import { z } from 'zod';
 import type { WebhookSettings } from '../../activities/deps';
 import type { Queryable } from '../../db/database';
 import type { SecretBox } from '../../secrets/secret-box';
-import { deleteEndpoint, findEndpoint, insertEndpoint, listDeliveries, listEndpoints, setEndpointStatus, type EndpointRow } from '../../store/webhooks';
+import {
+  deleteEndpoint, undeliveredSince, findEndpoint, insertDelivery, insertEndpoint, listDeliveries, listEndpoints, reopenDelivery,
+  rotateEndpointSecret, setEndpointStatus, updateEndpoint, type EndpointRow,
+} from '../../store/webhooks';
+import type { DeliveryStarter } from '../../temporal/start-delivery';
+import { deliveryIdFor } from '../../webhooks/ids';
 import { EVENT_TYPE_NAMES, EVENT_TYPES } from '../../webhooks/event-types';
 import { urlRefusal } from '../../webhooks/url-policy';
 import { projectOf } from '../auth';
-import { fieldProblem, notFound, toProblem } from '../problem';
+import { fieldProblem, notFound, Problem, toProblem } from '../problem';
 import { idParam } from '../schemas';
 
 const auth = z.discriminatedUnion('type', [
@@ -30,10 +35,21 @@ const createEndpointBody = z.strictObject({
   auth: auth.default({ type: 'none' }),
 });
 
+const updateEndpointBody = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  description: z.string().max(500).optional(),
+  eventTypes: z.array(z.enum(EVENT_TYPE_NAMES as [string, ...string[]])).max(EVENT_TYPE_NAMES.length).optional(),
+  filters: z.strictObject({ collectionId: z.uuid().nullable().optional(), chain: z.string().min(1).nullable().optional() }).optional(),
+  auth: auth.optional(),
+});
+
+const testEventBody = z.strictObject({ eventType: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]).optional() }).default({});
+const replayBody = z.strictObject({ since: z.iso.datetime({ offset: true }) });
+
 const deliveriesQuery = z.strictObject({
   endpointId: z.uuid().optional(),
   eventType: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]).optional(),
-  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+  status: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
@@ -50,13 +66,37 @@ function presentEndpoint(e: EndpointRow, secrets: SecretBox) {
     auth: authInfo.type === 'basic' ? { type: 'basic', username: authInfo.username } : authInfo.type === 'header' ? { type: 'header', name: authInfo.name } : { type: 'none' },
     status: e.status,
     disabledReason: e.disabled_reason,
+    previousSecretExpiresAt: e.previous_secret_expires_at && new Date(e.previous_secret_expires_at) > new Date() ? new Date(e.previous_secret_expires_at).toISOString() : null,
     failingSince: e.failing_since ? new Date(e.failing_since).toISOString() : null,
     createdAt: new Date(e.created_at).toISOString(),
   };
 }
 
-export function webhookRoutes(db: Queryable, secrets: SecretBox, settings: WebhookSettings): Router {
+export interface WebhookRoutesDeps {
+  db: Queryable;
+  secrets: SecretBox;
+  webhooks: WebhookSettings;
+  startDelivery: DeliveryStarter;
+}
+
+const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery }: WebhookRoutesDeps): Router {
   const router = Router();
+  const parse = <T>(schema: z.ZodType<T>, value: unknown, field = 'body'): T => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw toProblem(parsed.error, field);
+    return parsed.data;
+  };
+  const checkUrl = async (url: string) => {
+    const refusal = await urlRefusal(url, settings.allowPrivateUrls);
+    if (refusal) throw fieldProblem([{ field: 'body.url', message: refusal }]);
+  };
+  const replay = async (delivery: { id: string }) => {
+    const firstAttempt = await reopenDelivery(db, delivery.id);
+    if (firstAttempt !== undefined) await startDelivery(delivery.id, firstAttempt);
+    return firstAttempt !== undefined;
+  };
 
   const endpointOf = async (projectId: string, rawId: unknown) => {
     const parsed = idParam.safeParse(rawId);
@@ -86,13 +126,18 @@ export function webhookRoutes(db: Queryable, secrets: SecretBox, settings: Webho
     });
   });
 
+  router.post('/deliveries/:deliveryId/replay', async (req, res) => {
+    const id = parse(z.string().regex(/^dlv_[0-9a-f]{32}$/, 'a delivery id'), req.params.deliveryId, 'path.deliveryId');
+    const [delivery] = await db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE id = $1 AND project_id = $2', [id, projectOf(res).id]);
+    if (!delivery) throw notFound('delivery', id);
+    if (!(await replay(delivery))) throw new Problem(409, 'delivery_in_progress', 'The delivery is still being attempted');
+    res.status(202).json({ replayed: [delivery.id] });
+  });
+
   router.post('/', async (req, res) => {
-    const parsed = createEndpointBody.safeParse(req.body);
-    if (!parsed.success) throw toProblem(parsed.error);
-    const body = parsed.data;
-    const refusal = await urlRefusal(body.url, settings.allowPrivateUrls);
-    if (refusal) throw fieldProblem([{ field: 'body.url', message: refusal }]);
-    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    const body = parse(createEndpointBody, req.body);
+    await checkUrl(body.url);
+    const secret = newSecret();
     const endpoint = await insertEndpoint(db, {
       id: randomUUID(), project_id: projectOf(res).id, url: body.url, description: body.description, event_types: body.eventTypes,
       filter_collection_id: body.filters.collectionId ?? null, filter_chain: body.filters.chain ?? null, auth_type: body.auth.type,
@@ -108,6 +153,52 @@ export function webhookRoutes(db: Queryable, secrets: SecretBox, settings: Webho
 
   router.get('/:endpointId', async (req, res) => {
     res.json(presentEndpoint(await endpointOf(projectOf(res).id, req.params.endpointId), secrets));
+  });
+
+  router.patch('/:endpointId', async (req, res) => {
+    const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
+    const body = parse(updateEndpointBody, req.body);
+    if (body.url) await checkUrl(body.url);
+    const updated = await updateEndpoint(db, endpoint.id, {
+      url: body.url,
+      description: body.description,
+      event_types: body.eventTypes,
+      filter_collection_id: body.filters?.collectionId,
+      filter_chain: body.filters?.chain,
+      auth_type: body.auth?.type,
+      auth_sealed: body.auth ? (body.auth.type === 'none' ? null : secrets.seal(JSON.stringify(body.auth))) : undefined,
+    });
+    res.json(presentEndpoint(updated, secrets));
+  });
+
+  router.post('/:endpointId/rotate-secret', async (req, res) => {
+    const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
+    const secret = newSecret();
+    const rotated = await rotateEndpointSecret(db, endpoint.id, secrets.seal(secret), settings.secretGraceMs);
+    // The new secret is shown here, once; the old one signs beside it until previousSecretExpiresAt.
+    res.json({ ...presentEndpoint(rotated, secrets), secret, previousSecretExpiresAt: new Date(rotated.previous_secret_expires_at!).toISOString() });
+  });
+
+  router.post('/:endpointId/test', async (req, res) => {
+    const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
+    const { eventType } = parse(testEventBody, req.body ?? {});
+    const type = eventType ?? endpoint.event_types[0] ?? 'nfts.create.succeeded';
+    const example = EVENT_TYPES.find((e) => e.type === type)!.example;
+    const event = { ...example, id: `evt_test_${randomUUID()}`, test: true, timestamp: Date.now() };
+    const deliveryId = deliveryIdFor(event.id, endpoint.id);
+    await insertDelivery(db, { id: deliveryId, project_id: endpoint.project_id, endpoint_id: endpoint.id, event_id: event.id, event_type: type, payload: event });
+    await startDelivery(deliveryId);
+    res.status(202).json({ deliveryId, eventId: event.id, eventType: type });
+  });
+
+  router.post('/:endpointId/replay', async (req, res) => {
+    const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
+    const { since } = parse(replayBody, req.body);
+    const replayed: string[] = [];
+    for (const delivery of await undeliveredSince(db, endpoint.id, new Date(since))) {
+      if (await replay(delivery)) replayed.push(delivery.id);
+    }
+    res.status(202).json({ replayed });
   });
 
   router.delete('/:endpointId', async (req, res) => {
