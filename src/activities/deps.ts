@@ -19,7 +19,7 @@ export interface ActivityDeps {
   chains: ChainRegistry;
   urls: ApiUrls;
   signerTimeoutMs: number;
-  /** Starts webhook delivery workflows on this task queue. */
+  /** Starts webhook delivery workflows on this (webhook) task queue. */
   temporal: { client: Client; taskQueue: string };
   secrets: SecretBox;
   webhooks: WebhookSettings;

@@ -12,6 +12,7 @@ import { ChainRegistry } from '../chain/chains';
 import type { ChainConfig, Config } from '../config';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
+import { webhookTaskQueue } from '../temporal/task-queues';
 import { SecretBox } from '../secrets/secret-box';
 import { webhookSettings } from '../webhooks/settings';
 import { createLogger } from '../log';
@@ -24,7 +25,7 @@ import { ensureDevProject, generateApiKey } from '../store/projects';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
 import { createActionStarter } from '../temporal/start-action';
 import { createDeliveryStarter } from '../temporal/start-delivery';
-import { createWorker } from '../worker/worker';
+import { createWorkers } from '../worker/worker';
 
 /** anvil's first development account: funded on every anvil chain, never to be used elsewhere. */
 const DEV_SIGNER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -119,10 +120,10 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
 
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     services.push({ stop: () => workerConnection.close() });
-    const worker = await createWorker({
+    const worker = await createWorkers({
       connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: {
-        db, chains: registry, urls, signerTimeoutMs: 10_000, temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, secrets,
+        db, chains: registry, urls, signerTimeoutMs: 10_000, temporal: { client, taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE) }, secrets,
         webhooks: webhookSettings(config),
       },
     });
@@ -137,7 +138,7 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
 
     const app = createApp({
       db, urls, chains: registry, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction, secrets, webhooks: webhookSettings(config),
-      startDelivery: createDeliveryStarter(client, config.TEMPORAL_TASK_QUEUE, config.WEBHOOK_RETRY_SCHEDULE),
+      startDelivery: createDeliveryStarter(client, webhookTaskQueue(config.TEMPORAL_TASK_QUEUE), config.WEBHOOK_RETRY_SCHEDULE),
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));

@@ -6,9 +6,10 @@ import { runMain } from '../cli/run-main';
 import { loadConfig, requireSettings } from '../config';
 import { connectPostgres } from '../db/database';
 import { migrate } from '../db/migrate';
+import { webhookTaskQueue } from '../temporal/task-queues';
 import { SecretBox } from '../secrets/secret-box';
 import { webhookSettings } from '../webhooks/settings';
-import { createWorker } from './worker';
+import { createWorkers } from './worker';
 
 /** A worker process on its own (the embedded stack runs one inside `npm start`). */
 runMain('worker', async () => {
@@ -19,13 +20,13 @@ runMain('worker', async () => {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const worker = await createWorker({
+  const worker = await createWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: {
       db, chains, urls: apiUrls(config.publicBaseUrl), signerTimeoutMs: 10_000,
-      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, secrets: new SecretBox(config.SECRETS_KEY), webhooks: webhookSettings(config),
+      temporal: { client, taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE) }, secrets: new SecretBox(config.SECRETS_KEY), webhooks: webhookSettings(config),
     },
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
   });

@@ -5,6 +5,7 @@ import { createApp } from '../../src/api/app';
 import { ChainRegistry } from '../../src/chain/chains';
 import { createActionStarter } from '../../src/temporal/start-action';
 import { createDeliveryStarter } from '../../src/temporal/start-delivery';
+import { webhookTaskQueue } from '../../src/temporal/task-queues';
 import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -64,7 +65,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     const neverStarts = createApp({
       db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks,
       startAction: () => new Promise(() => undefined),
-      startDelivery: createDeliveryStarter(h.client, h.taskQueue, h.webhooks.retryScheduleMs),
+      startDelivery: createDeliveryStarter(h.client, webhookTaskQueue(h.taskQueue), h.webhooks.retryScheduleMs),
     });
     const server = neverStarts.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

@@ -1,4 +1,8 @@
 import { Webhook } from 'standardwebhooks';
+import { apiUrls } from '../../src/actions/urls';
+import { createWebhookActivities } from '../../src/activities/webhooks';
+import { ChainRegistry } from '../../src/chain/chains';
+import { webhookTaskQueue } from '../../src/temporal/task-queues';
 import { deliveryWorkflowId } from '../../src/workflows/webhook-ids';
 import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
@@ -228,6 +232,25 @@ describe('webhooks', () => {
     expect(receiver.received).toHaveLength(1);
     await receiver.close();
     await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+  });
+
+  test('an endpoint whose deliveries keep failing past WEBHOOK_DISABLE_AFTER is disabled, and says since when', async () => {
+    const receiver = await startReceiver((_r, _c, res) => { res.statusCode = 500; res.end(); });
+    const endpoint = await register(receiver.url);
+    await mint('Streak 1');
+    const first = await finishedDelivery(endpoint.id);
+    expect(first.status).toBe('failed');
+    expect((await h.request('GET', `/v1/webhooks/${endpoint.id}`)).body).toMatchObject({ status: 'active', failingSince: first.createdAt });
+    // The same activity the delivery workflow runs, with the streak limit at zero: the next failure disables.
+    const chains = new ChainRegistry([]);
+    const activities = createWebhookActivities({
+      db: h.db, chains, urls: apiUrls(h.baseUrl), signerTimeoutMs: 1000, secrets: h.secrets,
+      temporal: { client: h.client, taskQueue: webhookTaskQueue(h.taskQueue) }, webhooks: { ...h.webhooks, disableAfterMs: 0 },
+    });
+    await activities.completeDelivery(first.id, 'failed');
+    const disabled = (await h.request('GET', `/v1/webhooks/${endpoint.id}`)).body;
+    expect(disabled).toMatchObject({ status: 'disabled', disabledReason: `every delivery failed since ${first.createdAt.replace(/\.\d+Z$/, 'Z')}` });
+    await receiver.close();
   });
 
   test('bad endpoint registrations are refused with the field named', async () => {

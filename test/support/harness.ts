@@ -17,6 +17,7 @@ import { createProject } from '../../src/store/projects';
 import { findTemporalCli } from '../../src/stack/temporal-cli';
 import { createActionStarter } from '../../src/temporal/start-action';
 import { createDeliveryStarter } from '../../src/temporal/start-delivery';
+import { webhookTaskQueue } from '../../src/temporal/task-queues';
 import { actionWorkflowId } from '../../src/workflows/ids';
 import { testStack } from './env';
 import { freePort } from './ports';
@@ -63,7 +64,7 @@ export async function startHarness() {
   const app = createApp({
     db, urls, chains: registry, bodyLimit: '100kb', log: () => undefined, secrets, webhooks,
     startAction: createActionStarter(client, taskQueue, registry),
-    startDelivery: createDeliveryStarter(client, taskQueue, webhooks.retryScheduleMs),
+    startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), webhooks.retryScheduleMs),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));

@@ -1,0 +1,74 @@
+import { ALICE } from '../support/accounts';
+import { startHarness, type Harness, type WorkerProcess } from '../support/harness';
+import { startReceiver } from '../support/receiver';
+
+describe('webhooks under load and crashes', () => {
+  let h: Harness;
+  let worker: WorkerProcess;
+  let collection: { id: string };
+  beforeAll(async () => {
+    h = await startHarness();
+    worker = await h.startWorker();
+    collection = await h.deployCollection('erc721');
+  });
+  afterAll(() => h?.stop());
+
+  const register = async (url: string) => (await h.request('POST', '/v1/webhooks', { url, eventTypes: ['nfts.create.succeeded'] })).body as { id: string };
+  const mintMany = async (count: number, tag: string) => {
+    const posts = await Promise.all(Array.from({ length: count }, (_, i) =>
+      h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: `${tag} ${i}` } })));
+    return posts.map((p) => p.body.actionId as string);
+  };
+  const deliveryRows = (endpointIds: string[]) => h.db.query<{ endpoint_id: string; event_id: string; status: string; attempts: number; updated_at: Date }>(
+    'SELECT endpoint_id, event_id, status, attempts, updated_at FROM webhook_deliveries WHERE endpoint_id = ANY($1)', [endpointIds]);
+  const allFinished = async (endpointIds: string[], expected: number, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await deliveryRows(endpointIds);
+      if (rows.length === expected && rows.every((r) => r.status !== 'pending')) return rows;
+      if (Date.now() > deadline) throw new Error(`${rows.filter((r) => r.status !== 'pending').length}/${expected} deliveries finished`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+
+  test('100 events to 5 endpoints, one of them hanging: the other 4 get every event at the first attempt, without waiting for it', async () => {
+    const healthy = await Promise.all([1, 2, 3, 4].map(() => startReceiver()));
+    const hanging = await startReceiver(() => undefined);
+    const healthyIds = await Promise.all(healthy.map((r) => register(r.url)));
+    const hangingId = await register(hanging.url);
+    const actionIds = await mintMany(100, 'Load');
+    const rows = await allFinished([...healthyIds, hangingId].map((e) => e.id), 500, 180_000);
+
+    const ok = rows.filter((r) => r.endpoint_id !== hangingId.id);
+    expect(ok).toHaveLength(400);
+    expect(ok.every((r) => r.status === 'succeeded' && r.attempts === 1)).toBe(true);
+    const stuck = rows.filter((r) => r.endpoint_id === hangingId.id);
+    expect(stuck.every((r) => r.status === 'failed' && r.attempts === 4)).toBe(true);
+    // Every healthy delivery was done before the hanging endpoint's delivery of the same event gave up.
+    const gaveUp = new Map(stuck.map((r) => [r.event_id, new Date(r.updated_at).getTime()]));
+    expect(ok.filter((r) => new Date(r.updated_at).getTime() >= gaveUp.get(r.event_id)!)).toEqual([]);
+    for (const receiver of healthy) {
+      expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(actionIds.length);
+    }
+    await Promise.all([...healthy, hanging].map((r) => r.close()));
+    await Promise.all([...healthyIds, hangingId].map((e) => h.request('DELETE', `/v1/webhooks/${e.id}`)));
+  });
+
+  test('the worker killed during a fan-out: after a restart each event reaches each endpoint, one delivery per pair', async () => {
+    const receivers = await Promise.all([1, 2, 3, 4, 5].map(() => startReceiver()));
+    const endpoints = await Promise.all(receivers.map((r) => register(r.url)));
+    const actionIds = await mintMany(10, 'Fan-out crash');
+    await h.waitForAction(actionIds[0], (a) => a.status !== 'pending', 60_000);
+    await worker.kill();
+    worker = await h.startWorker();
+    const rows = await allFinished(endpoints.map((e) => e.id), 50);
+    expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
+    expect(new Set(rows.map((r) => `${r.endpoint_id}/${r.event_id}`)).size).toBe(50);
+    const eventIds = new Set(rows.map((r) => r.event_id));
+    for (const receiver of receivers) {
+      // At least once, and every repeat carries the same webhook-id for the receiver to drop.
+      expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(eventIds);
+    }
+    await Promise.all(receivers.map((r) => r.close()));
+  });
+});
