@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Contract, Wallet } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
@@ -7,6 +7,7 @@ import { toEthersTransaction } from '../../src/signing/transaction';
 import { freePort } from '../support/ports';
 import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
+import { startReceiver, type Received } from '../support/receiver';
 
 describe('failures', () => {
   let h: Harness;
@@ -15,6 +16,23 @@ describe('failures', () => {
     await h.startWorker();
   });
   afterAll(() => h?.stop());
+
+  /** Runs `body` with the project's signing URL pointed at a stand-in signer answering as `respond` says. */
+  async function withSigner(respond: (request: Received, res: ServerResponse) => Promise<void>, body: () => Promise<void>) {
+    const signer = await startReceiver((request, _count, res) => void respond(request, res));
+    await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, signer.url]);
+    try {
+      await body();
+    } finally {
+      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
+      await signer.close();
+    }
+  }
+  const answerJson = (res: ServerResponse, status: number, body: string) => {
+    res.statusCode = status;
+    res.setHeader('content-type', 'application/json');
+    res.end(body);
+  };
 
   test('a call that reverts on chain fails with revertReason and callInfo, and gives its supply back', async () => {
     const collection = await h.deployCollection('erc1155');
@@ -63,22 +81,12 @@ describe('failures', () => {
   test('a nonce left by a rejected action while later ones are in flight is filled, so they confirm', async () => {
     const collection = await h.deployCollection('erc721');
     // A signing endpoint that takes its time to refuse: later actions reserve and broadcast higher nonces meanwhile.
-    const port = await freePort();
-    const slowRefusals: Server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', async () => {
-        const refuse = body.toLowerCase().includes(h.stack.blockedRecipient.toLowerCase());
-        if (refuse) await new Promise((r) => setTimeout(r, 4000));
-        const answer = await fetch(h.stack.signerUrl, { method: 'POST', headers: req.headers as Record<string, string>, body });
-        res.statusCode = answer.status;
-        res.setHeader('content-type', answer.headers.get('content-type') ?? 'application/json');
-        res.end(await answer.text());
-      });
-    });
-    await new Promise<void>((r) => slowRefusals.listen(port, '127.0.0.1', () => r()));
-    await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, `http://127.0.0.1:${port}/`]);
-    try {
+    const slowToRefuse = async (request: Received, res: ServerResponse) => {
+      if (request.body.toLowerCase().includes(h.stack.blockedRecipient.toLowerCase())) await new Promise((r) => setTimeout(r, 4000));
+      const answer = await fetch(h.stack.signerUrl, { method: 'POST', headers: request.headers as Record<string, string>, body: request.body });
+      answerJson(res, answer.status, await answer.text());
+    };
+    await withSigner(slowToRefuse, async () => {
       const gapNonce = await h.provider.getTransactionCount(h.signerAddress, 'pending');
       const blocked = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: h.stack.blockedRecipient, metadata: { name: 'No' } });
       await h.waitForAction(blocked.body.actionId, (a) => a.stage === 'awaiting_signature', 30_000);
@@ -95,64 +103,36 @@ describe('failures', () => {
       const block = await h.provider.getBlock(Number(done[0].resource.blockNumber), true);
       const filler = block!.prefetchedTransactions.find((tx) => tx.nonce === gapNonce && tx.from === h.signerAddress);
       expect(filler).toMatchObject({ to: h.signerAddress, value: 0n, data: '0x' });
-    } finally {
-      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
-      slowRefusals.close();
-    }
+    });
   });
 
   test('a signer that broadcasts the transaction itself and answers with its hash', async () => {
     const key = new Wallet(h.stack.signerKey, h.provider);
-    const port = await freePort();
-    const selfBroadcasting: Server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', async () => {
-        const raw = await key.signTransaction(toEthersTransaction(JSON.parse(body).transaction));
-        const sent = await h.provider.broadcastTransaction(raw);
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ transactionHash: sent.hash }));
-      });
-    });
-    await new Promise<void>((r) => selfBroadcasting.listen(port, '127.0.0.1', () => r()));
-    try {
-      const collection = await h.deployCollection('erc721');
-      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, `http://127.0.0.1:${port}/`]);
+    const collection = await h.deployCollection('erc721');
+    const signAndSend = async (request: Received, res: ServerResponse) => {
+      const sent = await h.provider.broadcastTransaction(await key.signTransaction(toEthersTransaction(JSON.parse(request.body).transaction)));
+      answerJson(res, 200, JSON.stringify({ transactionHash: sent.hash }));
+    };
+    await withSigner(signAndSend, async () => {
       const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Self-sent' } });
       const done = await h.waitForAction(mint.body.actionId);
       expect(done.status).toBe('succeeded');
       const tx = await h.provider.getTransaction(done.txId);
       expect(tx).toMatchObject({ from: h.signerAddress, to: collection.address, nonce: done.nonce });
-    } finally {
-      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
-      selfBroadcasting.close();
-    }
+    });
   });
 
   test('a signer that returns another transaction fails the action as invalid_signature', async () => {
     const rogueKey = Wallet.createRandom();
-    const port = await freePort();
-    const rogue: Server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', async () => {
-        const tx = toEthersTransaction(JSON.parse(body).transaction);
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ signedTransaction: await rogueKey.signTransaction(tx) }));
-      });
-    });
-    await new Promise<void>((r) => rogue.listen(port, '127.0.0.1', () => r()));
-    try {
-      const collection = await h.deployCollection('erc721');
-      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, `http://127.0.0.1:${port}/`]);
+    const collection = await h.deployCollection('erc721');
+    const forge = async (request: Received, res: ServerResponse) =>
+      answerJson(res, 200, JSON.stringify({ signedTransaction: await rogueKey.signTransaction(toEthersTransaction(JSON.parse(request.body).transaction)) }));
+    await withSigner(forge, async () => {
       const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'Forged' } });
       const failed = await h.waitForAction(mint.body.actionId);
       expect(failed.error.reason).toBe('invalid_signature');
       expect(failed.error.message).toContain(`signed by ${rogueKey.address}`);
-    } finally {
-      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
-      rogue.close();
-    }
+    });
   });
 
   test('the signer down, then back: the action waits with backoff and completes', async () => {
