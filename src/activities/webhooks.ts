@@ -1,9 +1,10 @@
-import type { EndpointAuth } from '../store/webhooks';
-import { finishDelivery, getDelivery, getEndpoint, insertDelivery, matchingEndpoints, recordAttempt, signingSecrets } from '../store/webhooks';
-import { urlRefusal } from '../webhooks/url-policy';
+import {
+  finishDelivery, getDelivery, getEndpoint, insertDelivery, matchingEndpoints, recordAttempt, signingSecrets, type EndpointAuth,
+} from '../store/webhooks';
+import { createDeliveryStarter } from '../temporal/start-delivery';
 import { deliveryIdFor } from '../webhooks/ids';
 import { sendWebhook } from '../webhooks/send';
-import { createDeliveryStarter } from '../temporal/start-delivery';
+import { urlRefusal } from '../webhooks/url-policy';
 import type { ActivityDeps } from './deps';
 
 export type AttemptOutcome = 'succeeded' | 'failed' | 'gone' | 'endpoint_inactive';

@@ -23,7 +23,7 @@ describe('workflow determinism', () => {
   });
 
   test('every recorded history replays without nondeterminism', () => {
-    const run = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/replay-histories.ts', HISTORIES_DIR, testStack().workflowBundlePath], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay-histories.ts', HISTORIES_DIR, testStack().workflowBundlePath], {
       cwd: ROOT, encoding: 'utf8', timeout: 120_000,
     });
     const results = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { history: string; ok: boolean; error?: string });

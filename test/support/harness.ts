@@ -76,7 +76,8 @@ export async function startHarness() {
   const workers = new Set<WorkerProcess>();
 
   async function startWorker(): Promise<WorkerProcess> {
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/worker/main.ts'], {
+    // node itself with tsx's loader, not the tsx CLI: a SIGKILL must reach the worker, not a wrapper around it.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
