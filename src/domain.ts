@@ -63,7 +63,8 @@ export interface ProjectRow {
   name: string;
   signer_url: string;
   signer_address: string;
-  signer_secret: string;
+  /** The `whsec_` secret sealed with the secrets key. */
+  signer_secret_sealed: string;
 }
 
 export interface CollectionRow {

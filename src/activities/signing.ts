@@ -36,7 +36,7 @@ export function createSigningActivities(deps: ActivityDeps) {
     const unsigned = toEthersTransaction(transaction);
     let answer;
     try {
-      answer = await postSignRequest({ url: project.signer_url, secret: project.signer_secret }, {
+      answer = await postSignRequest({ url: project.signer_url, secret: deps.secrets.open(project.signer_secret_sealed) }, {
         type: 'transaction.sign',
         purpose,
         actionId: prepared.actionId,

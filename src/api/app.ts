@@ -30,7 +30,7 @@ export function createApp(deps: ApiDeps): express.Express {
     res.json({ status: 'ok' });
   });
   app.use('/v1/metadata', metadataRoutes(deps.db));
-  if (deps.adminToken) app.use('/v1/admin', adminRoutes(deps.db, deps.adminToken));
+  if (deps.adminToken) app.use('/v1/admin', adminRoutes(deps.db, deps.adminToken, deps.secrets));
   app.use('/v1', requireApiKey(deps.db));
   app.use('/v1/collections', collectionRoutes(deps));
   app.use('/v1/actions', actionRoutes(deps.db, deps.urls));

@@ -106,9 +106,9 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     await migrate(db);
     const apiKey = config.DEV_API_KEY ?? persisted(config.dataDir, 'dev-api-key', generateApiKey);
     const signerAddress = new Wallet(signerKey).address;
-    await ensureDevProject(db, { name: 'Development', apiKey, signerUrl, signerAddress, signerSecret });
-
     const secrets = new SecretBox(config.SECRETS_KEY ?? persisted(config.dataDir, 'secrets-key', SecretBox.generateKey));
+    await ensureDevProject(db, { name: 'Development', apiKey, signerUrl, signerAddress, signerSecretSealed: secrets.seal(signerSecret) });
+
     const registry = new ChainRegistry(chains);
     services.push({ stop: async () => registry.destroy() });
     const urls = apiUrls(config.publicBaseUrl);

@@ -6,7 +6,8 @@ export interface NewProject {
   name: string;
   signerUrl: string;
   signerAddress: string;
-  signerSecret: string;
+  /** The signing secret, sealed by the caller with the secrets key. */
+  signerSecretSealed: string;
   /** A fixed key (development); a random one is generated otherwise. */
   apiKey?: string;
 }
@@ -19,8 +20,8 @@ export async function createProject(db: Queryable, project: NewProject): Promise
   const projectId = randomUUID();
   const apiKey = project.apiKey ?? generateApiKey();
   await db.query(
-    'INSERT INTO projects (id, name, signer_url, signer_address, signer_secret) VALUES ($1, $2, $3, $4, $5)',
-    [projectId, project.name, project.signerUrl, project.signerAddress, project.signerSecret],
+    'INSERT INTO projects (id, name, signer_url, signer_address, signer_secret_sealed) VALUES ($1, $2, $3, $4, $5)',
+    [projectId, project.name, project.signerUrl, project.signerAddress, project.signerSecretSealed],
   );
   await db.query('INSERT INTO api_keys (id, project_id, key_hash, key_prefix) VALUES ($1, $2, $3, $4)', [
     randomUUID(),
@@ -50,11 +51,11 @@ export async function getProject(db: Queryable, projectId: string): Promise<Proj
 export async function ensureDevProject(db: Queryable, project: NewProject & { apiKey: string }): Promise<string> {
   const existing = await findProjectByApiKey(db, project.apiKey);
   if (existing) {
-    await db.query('UPDATE projects SET signer_url = $2, signer_address = $3, signer_secret = $4 WHERE id = $1', [
+    await db.query('UPDATE projects SET signer_url = $2, signer_address = $3, signer_secret_sealed = $4 WHERE id = $1', [
       existing.id,
       project.signerUrl,
       project.signerAddress,
-      project.signerSecret,
+      project.signerSecretSealed,
     ]);
     return existing.id;
   }

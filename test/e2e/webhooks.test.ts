@@ -126,6 +126,8 @@ describe('webhooks', () => {
     expect(receiver.received.map((r) => r.headers['x-api-key']).filter(Boolean)).toEqual(['key-123456']);
     const [{ n }] = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE auth_sealed LIKE '%s3cret%' OR secret_sealed LIKE 'whsec_%'`);
     expect(n).toBe(0);
+    const [{ plain }] = await h.db.query<{ plain: number }>(`SELECT count(*)::int AS plain FROM projects WHERE signer_secret_sealed LIKE 'whsec_%'`);
+    expect(plain).toBe(0);
     await receiver.close();
     await h.request('DELETE', `/v1/webhooks/${basic.id}`);
     await h.request('DELETE', `/v1/webhooks/${header.id}`);

@@ -71,7 +71,7 @@ export async function startHarness() {
   });
   const signerAddress = new Wallet(stack.signerKey).address;
   const newProject = (signer: { url: string; secret: string } = { url: stack.signerUrl, secret: stack.signerSecret }) =>
-    createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress, signerSecret: signer.secret });
+    createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress, signerSecretSealed: secrets.seal(signer.secret) });
   const { projectId, apiKey } = await newProject();
   const workers = new Set<WorkerProcess>();
 

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Queryable } from '../../db/database';
+import type { SecretBox } from '../../secrets/secret-box';
 import { createProject } from '../../store/projects';
 import { Problem, toProblem } from '../problem';
 import { address } from '../schemas';
@@ -22,7 +23,7 @@ function sameToken(given: string, expected: string) {
 }
 
 /** Project administration, behind the operator's ADMIN_TOKEN. */
-export function adminRoutes(db: Queryable, adminToken: string): Router {
+export function adminRoutes(db: Queryable, adminToken: string, secrets: SecretBox): Router {
   const router = Router();
   router.use((req, _res, next) => {
     const token = req.header('authorization')?.replace(/^Bearer /, '');
@@ -32,7 +33,9 @@ export function adminRoutes(db: Queryable, adminToken: string): Router {
     const parsed = createProjectBody.safeParse(req.body);
     if (!parsed.success) throw toProblem(parsed.error);
     const { name, signer } = parsed.data;
-    const { projectId, apiKey } = await createProject(db, { name, signerUrl: signer.url, signerAddress: signer.address, signerSecret: signer.secret });
+    const { projectId, apiKey } = await createProject(db, {
+      name, signerUrl: signer.url, signerAddress: signer.address, signerSecretSealed: secrets.seal(signer.secret),
+    });
     res.status(201).json({ projectId, name, apiKey, note: 'The API key is shown only once; store it now.' });
   });
   return router;
