@@ -91,6 +91,39 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     chains.destroy();
   });
 
+  test('an operator creates a project with the admin token; its key is shown once and works', async () => {
+    const chains = new ChainRegistry([]);
+    const adminToken = `admin-${'x'.repeat(30)}`;
+    const app = createApp({
+      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, adminToken,
+      startAction: createActionStarter(h.client, h.taskQueue, chains),
+      startDelivery: createDeliveryStarter(h.client, webhookTaskQueue(h.taskQueue), h.webhooks.retryScheduleMs),
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const body = JSON.stringify({ name: 'Acme', signer: { url: 'https://signer.acme.example/sign', address: ALICE, secret: `whsec_${Buffer.alloc(24, 7).toString('base64')}` } });
+    const post = (authorization?: string) => fetch(`${base}/v1/admin/projects`, {
+      method: 'POST', body, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    });
+    try {
+      expect((await post()).status).toBe(401);
+      expect((await post('Bearer wrong-token-wrong-token-wrong')).status).toBe(401);
+      const created = await post(`Bearer ${adminToken}`);
+      expect(created.status).toBe(201);
+      const project = (await created.json()) as { projectId: string; apiKey: string };
+      expect(project.apiKey).toMatch(/^nfte_/);
+      const [row] = await h.db.query<{ signer_secret_sealed: string }>('SELECT signer_secret_sealed FROM projects WHERE id = $1', [project.projectId]);
+      expect(row.signer_secret_sealed).not.toContain('whsec_');
+      const list = await fetch(`${base}/v1/actions`, { headers: { 'x-api-key': project.apiKey } });
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { data: unknown[] }).data).toEqual([]);
+    } finally {
+      server.close();
+      chains.destroy();
+    }
+  });
+
   test('requests without a valid API key get 401', async () => {
     const res = await h.request('GET', '/v1/actions', undefined, {}, 'nfte_not-a-key');
     expect(res.status).toBe(401);
