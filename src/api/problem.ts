@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 
 export interface FieldError {
   field: string;
@@ -37,6 +37,13 @@ const zodFieldErrors = (err: ZodError, prefix: string): FieldError[] =>
 
 export const toProblem = (err: unknown, prefix = 'body'): Problem =>
   err instanceof ZodError ? fieldProblem(zodFieldErrors(err, prefix)) : (err as Problem);
+
+/** Parses request input with a zod schema; invalid input is a 400 problem naming each field under `field`. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, field = 'body'): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw toProblem(parsed.error, field);
+  return parsed.data;
+}
 
 /** Turns every error into a problem response; only unexpected ones are 500s, and they are logged. */
 export function problemHandler(log: (msg: string, fields: Record<string, unknown>) => void): ErrorRequestHandler {

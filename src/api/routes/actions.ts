@@ -4,7 +4,7 @@ import type { ApiUrls } from '../../actions/urls';
 import type { Queryable } from '../../db/database';
 import { findProjectAction, listActions } from '../../store/actions';
 import { projectOf } from '../auth';
-import { fieldProblem, notFound, toProblem } from '../problem';
+import { fieldProblem, notFound, parseInput } from '../problem';
 import { idParam, listActionsQuery } from '../schemas';
 
 const encodeCursor = (startedAt: Date, id: string) => Buffer.from(JSON.stringify([new Date(startedAt).toISOString(), id])).toString('base64url');
@@ -24,9 +24,7 @@ export function actionRoutes(db: Queryable, urls: ApiUrls): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const parsed = listActionsQuery.safeParse(req.query);
-    if (!parsed.success) throw toProblem(parsed.error, 'query');
-    const { cursor, limit, ...filter } = parsed.data;
+    const { cursor, limit, ...filter } = parseInput(listActionsQuery, req.query, 'query');
     const rows = await listActions(db, projectOf(res).id, { ...filter, limit, before: cursor ? decodeCursor(cursor) : undefined });
     const last = rows.at(-1);
     res.json({
@@ -36,10 +34,9 @@ export function actionRoutes(db: Queryable, urls: ApiUrls): Router {
   });
 
   router.get('/:actionId', async (req, res) => {
-    const parsed = idParam.safeParse(req.params.actionId);
-    if (!parsed.success) throw toProblem(parsed.error, 'path.actionId');
-    const action = await findProjectAction(db, projectOf(res).id, parsed.data);
-    if (!action) throw notFound('action', parsed.data);
+    const id = parseInput(idParam, req.params.actionId, 'path.actionId');
+    const action = await findProjectAction(db, projectOf(res).id, id);
+    if (!action) throw notFound('action', id);
     res.json(presentAction(action, urls));
   });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/database';
 import type { SecretBox } from '../../secrets/secret-box';
 import { createProject } from '../../store/projects';
-import { Problem, toProblem } from '../problem';
+import { parseInput, Problem } from '../problem';
 import { address } from '../schemas';
 
 const createProjectBody = z.strictObject({
@@ -30,9 +30,7 @@ export function adminRoutes(db: Queryable, adminToken: string, secrets: SecretBo
     next(token && sameToken(token, adminToken) ? undefined : new Problem(401, 'unauthenticated', 'Admin token required', 'Send Authorization: Bearer <ADMIN_TOKEN>'));
   });
   router.post('/projects', async (req, res) => {
-    const parsed = createProjectBody.safeParse(req.body);
-    if (!parsed.success) throw toProblem(parsed.error);
-    const { name, signer } = parsed.data;
+    const { name, signer } = parseInput(createProjectBody, req.body);
     const { projectId, apiKey } = await createProject(db, {
       name, signerUrl: signer.url, signerAddress: signer.address, signerSecretSealed: secrets.seal(signer.secret),
     });

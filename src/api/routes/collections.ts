@@ -8,18 +8,12 @@ import {
   listCollections, nextNftMetadataVersion, reserveSupply,
 } from '../../store/resources';
 import { projectOf } from '../auth';
-import { fieldProblem, notFound, Problem, toProblem } from '../problem';
+import { fieldProblem, notFound, parseInput as parse, Problem } from '../problem';
 import { createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, mintBody, updateNftBody } from '../schemas';
 import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../submit-action';
 
 export interface CollectionRoutesDeps extends SubmitDeps {
   chains: ChainRegistry;
-}
-
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } }, value: unknown, field = 'body'): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw toProblem(parsed.error, field);
-  return parsed.data;
 }
 
 export function collectionRoutes(deps: CollectionRoutesDeps): Router {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Queryable } from '../../db/database';
 import { findCollectionById, findNftById, findNftMetadata, findTokenTypeById } from '../../store/resources';
-import { notFound, toProblem } from '../problem';
+import { notFound, parseInput } from '../problem';
 import { idParam } from '../schemas';
 import { z } from 'zod';
 
@@ -10,11 +10,7 @@ const version = z.coerce.number().int().min(1);
 /** Public token metadata (OpenSea metadata standard) that the contracts' URIs point at. */
 export function metadataRoutes(db: Queryable): Router {
   const router = Router();
-  const id = (value: unknown, field: string) => {
-    const parsed = idParam.safeParse(value);
-    if (!parsed.success) throw toProblem(parsed.error, field);
-    return parsed.data;
-  };
+  const id = (value: unknown, field: string) => parseInput(idParam, value, field);
 
   router.get('/collections/:id', async (req, res) => {
     const collection = await findCollectionById(db, id(req.params.id, 'path.id'));
@@ -29,9 +25,7 @@ export function metadataRoutes(db: Queryable): Router {
   });
 
   router.get('/nfts/:id/:version', async (req, res) => {
-    const parsed = version.safeParse(req.params.version);
-    if (!parsed.success) throw toProblem(parsed.error, 'path.version');
-    const metadata = await findNftMetadata(db, id(req.params.id, 'path.id'), parsed.data);
+    const metadata = await findNftMetadata(db, id(req.params.id, 'path.id'), parseInput(version, req.params.version, 'path.version'));
     if (!metadata) throw notFound('NFT metadata version', `${req.params.id}/${req.params.version}`);
     // A version never changes once written.
     res.set('cache-control', 'public, max-age=31536000, immutable').json(metadata);

@@ -13,7 +13,7 @@ import { deliveryIdFor } from '../../webhooks/ids';
 import { EVENT_TYPE_NAMES, EVENT_TYPES } from '../../webhooks/event-types';
 import { urlRefusal } from '../../webhooks/url-policy';
 import { projectOf } from '../auth';
-import { fieldProblem, notFound, Problem, toProblem } from '../problem';
+import { fieldProblem, notFound, parseInput as parse, Problem } from '../problem';
 import { idParam } from '../schemas';
 
 const auth = z.discriminatedUnion('type', [
@@ -83,11 +83,6 @@ const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
 export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery }: WebhookRoutesDeps): Router {
   const router = Router();
-  const parse = <T>(schema: z.ZodType<T>, value: unknown, field = 'body'): T => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw toProblem(parsed.error, field);
-    return parsed.data;
-  };
   const checkUrl = async (url: string) => {
     const refusal = await urlRefusal(url, settings.allowPrivateUrls);
     if (refusal) throw fieldProblem([{ field: 'body.url', message: refusal }]);
@@ -99,10 +94,9 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery }
   };
 
   const endpointOf = async (projectId: string, rawId: unknown) => {
-    const parsed = idParam.safeParse(rawId);
-    if (!parsed.success) throw toProblem(parsed.error, 'path.endpointId');
-    const endpoint = await findEndpoint(db, projectId, parsed.data);
-    if (!endpoint) throw notFound('webhook endpoint', parsed.data);
+    const id = parse(idParam, rawId, 'path.endpointId');
+    const endpoint = await findEndpoint(db, projectId, id);
+    if (!endpoint) throw notFound('webhook endpoint', id);
     return endpoint;
   };
 
@@ -111,9 +105,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery }
   });
 
   router.get('/deliveries', async (req, res) => {
-    const parsed = deliveriesQuery.safeParse(req.query);
-    if (!parsed.success) throw toProblem(parsed.error, 'query');
-    const rows = await listDeliveries(db, projectOf(res).id, parsed.data);
+    const rows = await listDeliveries(db, projectOf(res).id, parse(deliveriesQuery, req.query, 'query'));
     res.json({
       data: rows.map((d) => ({
         id: d.id, endpointId: d.endpoint_id, eventId: d.event_id, eventType: d.event_type, status: d.status, attempts: d.attempts,
