@@ -45,11 +45,13 @@ async function applyToResources(tx: Queryable, action: ActionRow) {
  * Records how an action ended, what that means for the resources it created, and its domain event in
  * the outbox, in one transaction. Recording twice changes nothing.
  */
-export async function recordOutcome(db: Database, urls: ApiUrls, actionId: string, outcome: ActionOutcome): Promise<void> {
-  await db.transaction(async (tx) => {
+/** Records the action's end state once; false if it had ended already (a repeated attempt). */
+export async function recordOutcome(db: Database, urls: ApiUrls, actionId: string, outcome: ActionOutcome): Promise<boolean> {
+  return db.transaction(async (tx) => {
     const finished = await finishAction(tx, actionId, outcome);
-    if (!finished) return;
+    if (!finished) return false;
     await applyToResources(tx, finished);
     await recordActionEvent(tx, finished, urls);
+    return true;
   });
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { ApiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Database } from '../db/database';
+import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 
 export interface WebhookSettings {
@@ -23,4 +24,5 @@ export interface ActivityDeps {
   temporal: { client: Client; taskQueue: string };
   secrets: SecretBox;
   webhooks: WebhookSettings;
+  metrics: Metrics;
 }

@@ -9,11 +9,13 @@ import { findCollectionById } from '../store/resources';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 
-export function createRecordActivities({ db, chains, urls }: ActivityDeps) {
+export function createRecordActivities({ db, chains, urls, metrics }: ActivityDeps) {
   async function finish(actionId: string, outcome: ActionOutcome) {
-    await recordOutcome(db, urls, actionId, outcome);
+    const recordedNow = await recordOutcome(db, urls, actionId, outcome);
     // The stored status, which an earlier attempt may have recorded already.
-    return (await getAction(db, actionId)).status as 'succeeded' | 'failed';
+    const action = await getAction(db, actionId);
+    if (recordedNow) metrics.actionsFinished.inc({ type: action.payload.type, status: action.status });
+    return action.status as 'succeeded' | 'failed';
   }
 
   async function revertReasonOf(receipt: TransactionReceipt, prepared: PreparedAction, standard: 'erc721' | 'erc1155') {

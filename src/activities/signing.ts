@@ -35,6 +35,7 @@ export function createSigningActivities(deps: ActivityDeps) {
     const transaction: PreparedTransaction = { ...prepared.transaction, nonce };
     const unsigned = toEthersTransaction(transaction);
     let answer;
+    const timer = deps.metrics.signerRequestDuration.startTimer();
     try {
       answer = await postSignRequest({ url: project.signer_url, secret: deps.secrets.open(project.signer_secret_sealed) }, {
         type: 'transaction.sign',
@@ -49,7 +50,9 @@ export function createSigningActivities(deps: ActivityDeps) {
         signingHash: unsigned.unsignedHash,
         description: { summary: prepared.summary, functionName: prepared.callInfo.functionName, arguments: prepared.callInfo.arguments },
       }, deps.signerTimeoutMs);
+      timer({ outcome: 'signed' });
     } catch (err) {
+      timer({ outcome: err instanceof SignerRejectedError ? 'rejected' : 'unavailable' });
       if (err instanceof SignerRejectedError) throw actionFailure(errorFor(err));
       if (err instanceof SignerUnavailableError) throw ApplicationFailure.retryable(err.message, SIGNER_UNAVAILABLE);
       throw err;

@@ -9,8 +9,31 @@ import type { ActivityDeps } from './deps';
 
 export type AttemptOutcome = 'succeeded' | 'failed' | 'gone' | 'endpoint_inactive';
 
-export function createWebhookActivities({ db, temporal, secrets, webhooks }: ActivityDeps) {
+export function createWebhookActivities({ db, temporal, secrets, webhooks, metrics }: ActivityDeps) {
   const startDelivery = createDeliveryStarter(temporal.client, temporal.taskQueue, webhooks.retryScheduleMs);
+
+  /** One attempt, recorded in the delivery's history whatever its outcome. */
+  async function deliverOnce(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
+    const delivery = await getDelivery(db, deliveryId);
+    const endpoint = delivery && (await getEndpoint(db, delivery.endpoint_id));
+    if (!delivery || !endpoint || endpoint.status !== 'active') return 'endpoint_inactive';
+    const startedAt = new Date();
+    const refusal = await urlRefusal(endpoint.url, webhooks.allowPrivateUrls);
+    const result = refusal
+      ? { statusCode: null, latencyMs: 0, responseBody: null, error: `URL refused: ${refusal}` }
+      : await sendWebhook({
+        url: endpoint.url,
+        secrets: signingSecrets(endpoint).map((sealed) => secrets.open(sealed)),
+        auth: endpoint.auth_sealed ? (JSON.parse(secrets.open(endpoint.auth_sealed)) as EndpointAuth) : { type: 'none' },
+        messageId: delivery.event_id,
+        body: JSON.stringify(delivery.payload),
+        timeoutMs: webhooks.timeoutMs,
+      });
+    await recordAttempt(db, { delivery_id: deliveryId, attempt, started_at: startedAt, status_code: result.statusCode,
+      latency_ms: result.latencyMs, response_body: result.responseBody, error: result.error });
+    if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) return 'succeeded';
+    return result.statusCode === 410 ? 'gone' : 'failed';
+  }
 
   return {
     /** Fans an action's event out to every matching endpoint: one delivery each, however often this runs. */
@@ -34,27 +57,10 @@ export function createWebhookActivities({ db, temporal, secrets, webhooks }: Act
       return endpoints.length;
     },
 
-    /** One attempt, recorded in the delivery's history whatever its outcome. */
     async attemptDelivery(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
-      const delivery = await getDelivery(db, deliveryId);
-      const endpoint = delivery && (await getEndpoint(db, delivery.endpoint_id));
-      if (!delivery || !endpoint || endpoint.status !== 'active') return 'endpoint_inactive';
-      const startedAt = new Date();
-      const refusal = await urlRefusal(endpoint.url, webhooks.allowPrivateUrls);
-      const result = refusal
-        ? { statusCode: null, latencyMs: 0, responseBody: null, error: `URL refused: ${refusal}` }
-        : await sendWebhook({
-          url: endpoint.url,
-          secrets: signingSecrets(endpoint).map((sealed) => secrets.open(sealed)),
-          auth: endpoint.auth_sealed ? (JSON.parse(secrets.open(endpoint.auth_sealed)) as EndpointAuth) : { type: 'none' },
-          messageId: delivery.event_id,
-          body: JSON.stringify(delivery.payload),
-          timeoutMs: webhooks.timeoutMs,
-        });
-      await recordAttempt(db, { delivery_id: deliveryId, attempt, started_at: startedAt, status_code: result.statusCode,
-        latency_ms: result.latencyMs, response_body: result.responseBody, error: result.error });
-      if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) return 'succeeded';
-      return result.statusCode === 410 ? 'gone' : 'failed';
+      const outcome = await deliverOnce(deliveryId, attempt);
+      metrics.webhookAttempts.inc({ outcome });
+      return outcome;
     },
 
     /**
@@ -64,7 +70,9 @@ export function createWebhookActivities({ db, temporal, secrets, webhooks }: Act
     async completeDelivery(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
       const delivery = await getDelivery(db, deliveryId);
       if (!delivery) return;
-      await finishDelivery(db, deliveryId, outcome === 'succeeded' ? 'succeeded' : outcome === 'endpoint_inactive' ? 'skipped' : 'failed');
+      const ended = outcome === 'succeeded' ? 'succeeded' : outcome === 'endpoint_inactive' ? 'skipped' : 'failed';
+      await finishDelivery(db, deliveryId, ended);
+      metrics.webhookDeliveries.inc({ outcome: ended });
       if (outcome === 'succeeded') {
         await db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1', [delivery.endpoint_id]);
       } else if (outcome === 'gone') {

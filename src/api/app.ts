@@ -1,6 +1,8 @@
 import express from 'express';
 import type { WebhookSettings } from '../activities/deps';
 import type { ChainRegistry } from '../chain/chains';
+import { httpMetrics } from '../observability/http-metrics';
+import { opsRoutes, type ReadinessCheck } from '../observability/ops-routes';
 import type { SecretBox } from '../secrets/secret-box';
 import type { DeliveryStarter } from '../temporal/start-delivery';
 import { requireApiKey } from './auth';
@@ -19,16 +21,19 @@ export interface ApiDeps extends SubmitDeps {
   startDelivery: DeliveryStarter;
   bodyLimit: string;
   adminToken?: string;
+  /** What /readyz checks (the database, Temporal). */
+  readiness: ReadinessCheck[];
+  /** True once shutdown began: /readyz answers 503 so load balancers stop sending traffic. */
+  isStopping?: () => boolean;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(httpMetrics(deps.metrics));
+  app.use(opsRoutes(deps.metrics, deps.readiness, deps.isStopping));
   app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
   app.use('/v1/metadata', metadataRoutes(deps.db));
   if (deps.adminToken) app.use('/v1/admin', adminRoutes(deps.db, deps.adminToken, deps.secrets));
   app.use('/v1', requireApiKey(deps.db));

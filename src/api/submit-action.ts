@@ -4,6 +4,7 @@ import type { ApiUrls } from '../actions/urls';
 import type { Database, Queryable } from '../db/database';
 import type { ActionRow } from '../domain';
 import { insertAction, type NewAction } from '../store/actions';
+import type { Metrics } from '../observability/metrics';
 import type { ActionStarter } from '../temporal/start-action';
 import { Problem } from './problem';
 
@@ -11,6 +12,7 @@ export interface SubmitDeps {
   db: Database;
   startAction: ActionStarter;
   urls: ApiUrls;
+  metrics: Metrics;
   log: (msg: string, fields: Record<string, unknown>) => void;
 }
 
@@ -44,6 +46,7 @@ export async function submitAction(
   }
   try {
     if (row.status === 'pending') await deps.startAction(row);
+    if (created) deps.metrics.actionsStarted.inc({ type: row.payload.type });
   } catch (err) {
     deps.log('could not start the action workflow', { actionId: row.id, error: (err as Error).message });
     if (created) {
