@@ -40,6 +40,24 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('nft-actions'),
   TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  WORKER_TASK_QUEUES: z
+    .string()
+    .transform((v) => v.split(',').map((q) => q.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['actions', 'webhooks'])).min(1))
+    .default(['actions', 'webhooks']),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
+  WORKER_SHUTDOWN_GRACE: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 30s' }), z.NEVER)).default(30_000),
+  WORKER_PORT: port.default(9464),
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  SIGNER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SHUTDOWN_TIMEOUT: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 30s' }), z.NEVER)).default(30_000),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   ANVIL_PORT: port.default(8545),
@@ -72,8 +90,13 @@ const envSchema = z.object({
   WEBHOOK_SECRET_GRACE: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 24h' }), z.NEVER)).default(86_400_000),
   WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
   WEBHOOK_DISABLE_AFTER: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 5d or 12h' }), z.NEVER)).default(5 * 86_400_000),
+  MIGRATE_ON_START: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),
 });
+
+/** Every setting the engine reads from its environment. */
+export const SETTINGS = Object.keys(envSchema.shape);
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; publicBaseUrl: string };
 
@@ -91,6 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
   }
   const cfg = parsed.data;
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_PATH) !== Boolean(cfg.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither']);
+  }
   return {
     ...cfg,
     dataDir: path.resolve(cfg.DATA_DIR),

@@ -1,21 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Wallet } from 'ethers';
-import { resumeQueuedActions } from '../actions/resume-queued';
-import { apiUrls } from '../actions/urls';
-import { createApp } from '../api/app';
+import { startApiServer } from '../api/server';
 import { ChainRegistry } from '../chain/chains';
 import type { ChainConfig, Config } from '../config';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
-import { webhookTaskQueue } from '../temporal/task-queues';
 import { SecretBox } from '../secrets/secret-box';
-import { webhookSettings } from '../webhooks/settings';
 import { createLogger } from '../log';
+import { createMetrics } from '../observability/metrics';
+import { installTemporalJsonLogger } from '../observability/temporal-logger';
 import { startSigner } from '../signer/server';
 import { startAnvil } from './anvil';
 import type { Service } from './process';
@@ -23,15 +20,11 @@ import { findTemporalCli } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-dev-server';
 import { ensureDevProject, generateApiKey } from '../store/projects';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
-import { createActionStarter } from '../temporal/start-action';
-import { createDeliveryStarter } from '../temporal/start-delivery';
-import { createWorkers } from '../worker/worker';
+import { startEngineWorker } from '../worker/engine-worker';
 
 /** anvil's first development account: funded on every anvil chain, never to be used elsewhere. */
 const DEV_SIGNER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const ANVIL_CHAIN_ID = 31337;
-/** An action still queued this long after it was stored lost its workflow start: start it. */
-const RESUME_AFTER_MS = 60_000;
 
 /** A value generated once and kept in the data directory, so restarts keep it. */
 function persisted(dataDir: string, name: string, make: () => string): string {
@@ -111,39 +104,22 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
 
     const registry = new ChainRegistry(chains);
     services.push({ stop: async () => registry.destroy() });
-    const urls = apiUrls(config.publicBaseUrl);
 
+    installTemporalJsonLogger('worker', config.LOG_LEVEL, createWriteStream(path.join(logs, 'worker.log'), { flags: 'a' }));
     const connection = await Connection.connect({ address: temporalAddress });
     services.push({ stop: () => connection.close() });
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const metrics = createMetrics('embedded');
 
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     services.push({ stop: () => workerConnection.close() });
-    const worker = await createWorkers({
-      connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: {
-        db, chains: registry, urls, signerTimeoutMs: 10_000, temporal: { client, taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE) }, secrets,
-        webhooks: webhookSettings(config),
-      },
-    });
-    const running = worker.run();
-    services.push({ stop: async () => { worker.shutdown(); await running; } });
+    const engineConfig = { ...config, TEMPORAL_ADDRESS: temporalAddress };
+    const worker = await startEngineWorker(engineConfig, { db, chains: registry, secrets, client, connection: workerConnection, metrics });
+    services.push({ stop: async () => { worker.shutdown(); await worker.running; } });
 
-    const startAction = createActionStarter(client, config.TEMPORAL_TASK_QUEUE, registry);
-    const resume = () => resumeQueuedActions(db, startAction, RESUME_AFTER_MS).catch((err) => log('resuming queued actions failed', { error: (err as Error).message }));
-    await resume();
-    const resumer = setInterval(resume, RESUME_AFTER_MS);
-    services.push({ stop: async () => clearInterval(resumer) });
-
-    const app = createApp({
-      db, urls, chains: registry, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction, secrets, webhooks: webhookSettings(config),
-      startDelivery: createDeliveryStarter(client, webhookTaskQueue(config.TEMPORAL_TASK_QUEUE), config.WEBHOOK_RETRY_SCHEDULE),
-    });
-    const server = await new Promise<Server>((resolve) => {
-      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    });
-    services.push({ stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const api = await startApiServer(engineConfig, { db, chains: registry, secrets, client, connection, metrics, log });
+    services.push({ stop: () => api.close() });
 
     return { apiUrl: config.publicBaseUrl, apiKey, temporalAddress, temporalUi, chains, signerUrl, signerAddress, stop: stopAll };
   } catch (err) {

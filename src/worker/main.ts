@@ -1,43 +1,49 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Server } from 'node:http';
+import express from 'express';
 import { NativeConnection } from '@temporalio/worker';
-import { apiUrls } from '../actions/urls';
-import { ChainRegistry } from '../chain/chains';
+import { openSharedParts, PROCESS_SETTINGS } from '../cli/shared-parts';
 import { runMain } from '../cli/run-main';
 import { loadConfig, requireSettings } from '../config';
-import { connectPostgres } from '../db/database';
-import { migrate } from '../db/migrate';
-import { webhookTaskQueue } from '../temporal/task-queues';
-import { SecretBox } from '../secrets/secret-box';
-import { webhookSettings } from '../webhooks/settings';
-import { createWorkers } from './worker';
+import { createLogger } from '../log';
+import { opsRoutes } from '../observability/ops-routes';
+import { databaseReady, temporalReady } from '../observability/readiness';
+import { installTemporalJsonLogger } from '../observability/temporal-logger';
+import { temporalConnectionOptions } from '../temporal/connection';
+import { startEngineWorker } from './engine-worker';
 
-/** A worker process on its own (the embedded stack runs one inside `npm start`). */
+/**
+ * A worker process on its own; run as many as the load needs. On SIGTERM it stops polling, lets in-flight
+ * activities finish (up to WORKER_SHUTDOWN_GRACE) and exits. /healthz, /readyz and /metrics on WORKER_PORT.
+ */
 runMain('worker', async () => {
-  const config = requireSettings(loadConfig(), ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'CHAINS', 'SECRETS_KEY'], 'a standalone worker');
-  const db = connectPostgres(config.DATABASE_URL);
-  await migrate(db);
-  const chains = new ChainRegistry(config.CHAINS);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const worker = await createWorkers({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: {
-      db, chains, urls: apiUrls(config.publicBaseUrl), signerTimeoutMs: 10_000,
-      temporal: { client, taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE) }, secrets: new SecretBox(config.SECRETS_KEY), webhooks: webhookSettings(config),
-    },
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+  const config = requireSettings(loadConfig(), [...PROCESS_SETTINGS], 'a worker');
+  const log = createLogger('worker');
+  installTemporalJsonLogger('worker', config.LOG_LEVEL);
+  const parts = await openSharedParts(config, 'worker');
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const worker = await startEngineWorker(config, { ...parts, connection, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
+  worker.running.catch((err) => {
+    log('worker stopped on an error', { error: (err as Error).message });
+    process.exit(1);
   });
-  const running = worker.run();
-  console.log(JSON.stringify({ msg: 'worker running', taskQueue: config.TEMPORAL_TASK_QUEUE }));
+  let stopping = false;
+  const ops = express().use(opsRoutes(parts.metrics, [
+    databaseReady(parts.db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE),
+    { name: 'worker', check: async () => { if (!worker.isRunning()) throw new Error('not polling'); } },
+  ], () => stopping));
+  const server = await new Promise<Server>((resolve) => {
+    const s = ops.listen(config.WORKER_PORT, config.HOST, () => resolve(s));
+  });
+  log('worker running', { taskQueue: config.TEMPORAL_TASK_QUEUE, queues: config.WORKER_TASK_QUEUES, opsPort: (server.address() as { port: number }).port });
   return async () => {
+    stopping = true;
+    log('draining: no new tasks, waiting for in-flight ones', { graceMs: config.WORKER_SHUTDOWN_GRACE });
     worker.shutdown();
-    await running;
+    await worker.running;
+    log('drained');
+    server.close();
+    server.closeAllConnections();
     await connection.close();
-    await clientConnection.close();
-    chains.destroy();
-    await db.close();
+    await parts.close();
   };
 });

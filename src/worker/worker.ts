@@ -2,20 +2,29 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from '../activities';
 import { webhookTaskQueue } from '../temporal/task-queues';
 
+export type WorkerQueue = 'actions' | 'webhooks';
+
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   /** Action workflows run here; webhook deliveries on their own queue beside it. */
   taskQueue: string;
+  /** Which of the two queues this process polls; both unless a deployment splits them. */
+  queues?: WorkerQueue[];
   deps: ActivityDeps;
   /** A bundle made once by bundleWorkflowCode (tests, many workers); otherwise it is made here. */
   workflowBundlePath?: string;
   maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** On shutdown, how long in-flight activities may run on before they are cancelled. */
+  shutdownGraceTimeMs?: number;
 }
 
 export interface Workers {
   run(): Promise<void>;
+  /** Stops polling and resolves run() once in-flight tasks have finished (or the grace time ran out). */
   shutdown(): void;
+  isRunning(): boolean;
 }
 
 /**
@@ -27,20 +36,23 @@ export async function createWorkers(opts: WorkerOptions): Promise<Workers> {
     ? { codePath: opts.workflowBundlePath }
     : await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
   const activities = createActivities(opts.deps);
-  const workers = await Promise.all([opts.taskQueue, webhookTaskQueue(opts.taskQueue)].map((taskQueue) =>
+  const queueNames: Record<WorkerQueue, string> = { actions: opts.taskQueue, webhooks: webhookTaskQueue(opts.taskQueue) };
+  const workers = await Promise.all((opts.queues ?? ['actions', 'webhooks']).map((queue) =>
     Worker.create({
       connection: opts.connection,
       namespace: opts.namespace,
-      taskQueue,
+      taskQueue: queueNames[queue],
       activities,
       workflowBundle,
       maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 100,
-      shutdownGraceTime: '10 seconds',
+      maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 40,
+      shutdownGraceTime: opts.shutdownGraceTimeMs ?? 30_000,
     })));
   return {
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
     },
     shutdown: () => workers.forEach((w) => w.shutdown()),
+    isRunning: () => workers.every((w) => w.getState() === 'RUNNING'),
   };
 }

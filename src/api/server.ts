@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import type { Client, Connection } from '@temporalio/client';
+import { resumeQueuedActions } from '../actions/resume-queued';
+import { apiUrls } from '../actions/urls';
+import type { ChainRegistry } from '../chain/chains';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { LogFn } from '../log';
+import type { Metrics } from '../observability/metrics';
+import { databaseReady, temporalReady } from '../observability/readiness';
+import type { SecretBox } from '../secrets/secret-box';
+import { createActionStarter } from '../temporal/start-action';
+import { createDeliveryStarter } from '../temporal/start-delivery';
+import { webhookTaskQueue } from '../temporal/task-queues';
+import { webhookSettings } from '../webhooks/settings';
+import { createApp } from './app';
+
+/** An action still queued this long after it was stored lost its workflow start: start it. */
+const RESUME_AFTER_MS = 60_000;
+
+export interface ApiServerParts {
+  db: Database;
+  chains: ChainRegistry;
+  secrets: SecretBox;
+  client: Client;
+  connection: Connection;
+  metrics: Metrics;
+  log: LogFn;
+}
+
+export interface ApiServer {
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT), then resolves. */
+  close(): Promise<void>;
+}
+
+/** The HTTP API on HOST:PORT, with the resumer that starts actions an earlier process stored but never started. */
+export async function startApiServer(config: Config, parts: ApiServerParts): Promise<ApiServer> {
+  const { db, chains, client, log } = parts;
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const startAction = createActionStarter(client, taskQueue, chains);
+  let stopping = false;
+  const app = createApp({
+    db, urls: apiUrls(config.publicBaseUrl), chains, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction,
+    secrets: parts.secrets, webhooks: webhookSettings(config), metrics: parts.metrics,
+    startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), config.WEBHOOK_RETRY_SCHEDULE),
+    readiness: [databaseReady(db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE)],
+    isStopping: () => stopping,
+  });
+
+  const resume = () => resumeQueuedActions(db, startAction, RESUME_AFTER_MS).catch((err) => log('resuming queued actions failed', { error: (err as Error).message }));
+  await resume();
+  const resumer = setInterval(resume, RESUME_AFTER_MS);
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  return {
+    server,
+    async close() {
+      stopping = true;
+      clearInterval(resumer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections go as soon as their request is answered.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => {
+        log('shutdown timeout: closing connections with requests still in flight', { timeoutMs: config.SHUTDOWN_TIMEOUT });
+        server.closeAllConnections();
+      }, config.SHUTDOWN_TIMEOUT);
+      await closed;
+      clearInterval(sweeper);
+      clearTimeout(deadline);
+    },
+  };
+}
