@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ContractFactory, HDNodeWallet, JsonRpcProvider, NonceManager, type Contract } from 'ethers';
 import { ARTIFACTS } from '../src/chain/artifacts';
 import { loadConfig } from '../src/config';
 import { startEmbeddedStack } from '../src/stack/embedded';
+import { freePort } from '../src/stack/ports';
 import { startBenchReceiver, type Arrival } from './receiver';
 import { percentile, round, runPool } from './stats';
 
@@ -33,13 +33,6 @@ async function waitForArrivals(list: Arrival[], match: (a: Arrival) => boolean, 
 const RECIPIENT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 /** anvil's third development account: the baseline's wallet, apart from the engine's signer. */
 const baselineWallet = () => HDNodeWallet.fromPhrase('test test test test test test test test test test test junk', undefined, "m/44'/60'/0'/0/2");
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
-  });
-});
 
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nft-engine-bench-'));

@@ -1,5 +1,6 @@
 import net from 'node:net';
 
+/** A port free on loopback right now (for processes that must be told their port up front). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -4,7 +4,7 @@ import { Contract, Wallet } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
 import { startSigner } from '../../src/signer/server';
 import { toEthersTransaction } from '../../src/signing/transaction';
-import { freePort } from '../support/ports';
+import { freePort } from '../../src/stack/ports';
 import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
 import { startReceiver, type Received } from '../support/receiver';

@@ -1,11 +1,11 @@
 import { Contract } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
 import { ALICE } from '../support/accounts';
-import { startHarness, type Harness, type WorkerProcess } from '../support/harness';
+import { startHarness, type Harness, type EngineProcess } from '../support/harness';
 
 describe('concurrency and crashes', () => {
   let h: Harness;
-  let worker: WorkerProcess;
+  let worker: EngineProcess;
   beforeAll(async () => {
     h = await startHarness();
     worker = await h.startWorker();

@@ -1,10 +1,10 @@
 import { ALICE } from '../support/accounts';
-import { startHarness, type Harness, type WorkerProcess } from '../support/harness';
+import { startHarness, type Harness, type EngineProcess } from '../support/harness';
 import { startReceiver } from '../support/receiver';
 
 describe('webhooks under load and crashes', () => {
   let h: Harness;
-  let worker: WorkerProcess;
+  let worker: EngineProcess;
   let collection: { id: string };
   beforeAll(async () => {
     h = await startHarness();

@@ -6,7 +6,7 @@ import { webhookTaskQueue } from '../../src/temporal/task-queues';
 import { deliveryWorkflowId } from '../../src/workflows/webhook-ids';
 import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
-import { freePort } from '../support/ports';
+import { freePort } from '../../src/stack/ports';
 import { startReceiver } from '../support/receiver';
 
 const until = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
@@ -247,7 +247,7 @@ describe('webhooks', () => {
     const chains = new ChainRegistry([]);
     const activities = createWebhookActivities({
       db: h.db, chains, urls: apiUrls(h.baseUrl), signerTimeoutMs: 1000, secrets: h.secrets,
-      temporal: { client: h.client, taskQueue: webhookTaskQueue(h.taskQueue) }, webhooks: { ...h.webhooks, disableAfterMs: 0 },
+      temporal: { client: h.client, taskQueue: webhookTaskQueue(h.taskQueue) }, webhooks: { ...h.webhooks, disableAfterMs: 0 }, metrics: h.metrics,
     });
     await activities.completeDelivery(first.id, 'failed');
     const disabled = (await h.request('GET', `/v1/webhooks/${endpoint.id}`)).body;

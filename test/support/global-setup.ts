@@ -10,7 +10,7 @@ import { startAnvil } from '../../src/stack/anvil';
 import { findTemporalCli } from '../../src/stack/temporal-cli';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { STACK_ENV, type TestStack } from './env';
-import { freePort } from './ports';
+import { freePort } from '../../src/stack/ports';
 
 /** anvil's first development account. */
 const SIGNER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,24 +13,22 @@ import { loadConfig } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
 import { SecretBox } from '../../src/secrets/secret-box';
 import { webhookSettings } from '../../src/webhooks/settings';
+import { createMetrics } from '../../src/observability/metrics';
+import { databaseReady, temporalReady } from '../../src/observability/readiness';
 import { createProject } from '../../src/store/projects';
+import { startEngineProcess, type EngineProcess } from '../../src/stack/engine-process';
 import { findTemporalCli } from '../../src/stack/temporal-cli';
 import { createActionStarter } from '../../src/temporal/start-action';
 import { createDeliveryStarter } from '../../src/temporal/start-delivery';
 import { webhookTaskQueue } from '../../src/temporal/task-queues';
 import { actionWorkflowId } from '../../src/workflows/ids';
 import { testStack } from './env';
-import { freePort } from './ports';
+import { freePort } from '../../src/stack/ports';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const HISTORIES_DIR = path.join(ROOT, 'test/fixtures/histories');
 
-export interface WorkerProcess {
-  child: ChildProcess;
-  /** SIGTERM and wait for a graceful exit. */
-  stop(): Promise<void>;
-  kill(): Promise<void>;
-}
+export type { EngineProcess };
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -61,8 +59,10 @@ export async function startHarness() {
   // Short retries and timeouts so delivery tests run in seconds; loopback receivers allowed.
   const webhookEnv = { WEBHOOK_RETRY_SCHEDULE: '0,300ms,600ms,900ms', WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' };
   const webhooks = webhookSettings(loadConfig(webhookEnv));
+  const metrics = createMetrics('api');
   const app = createApp({
-    db, urls, chains: registry, bodyLimit: '100kb', log: () => undefined, secrets, webhooks,
+    db, urls, chains: registry, bodyLimit: '100kb', log: () => undefined, secrets, webhooks, metrics,
+    readiness: [databaseReady(db), temporalReady(connection, 'default')],
     startAction: createActionStarter(client, taskQueue, registry),
     startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), webhooks.retryScheduleMs),
   });
@@ -73,46 +73,39 @@ export async function startHarness() {
   const newProject = (signer: { url: string; secret: string } = { url: stack.signerUrl, secret: stack.signerSecret }) =>
     createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress, signerSecretSealed: secrets.seal(signer.secret) });
   const { projectId, apiKey } = await newProject();
-  const workers = new Set<WorkerProcess>();
+  const processes = new Set<EngineProcess>();
 
-  async function startWorker(): Promise<WorkerProcess> {
-    // node itself with tsx's loader, not the tsx CLI: a SIGKILL must reach the worker, not a wrapper around it.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
-        CHAINS: JSON.stringify(chains), WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath, PUBLIC_BASE_URL: baseUrl,
-        SECRETS_KEY: secretsKey, ...webhookEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('worker running')) resolve();
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-      child.once('exit', (code) => reject(new Error(`worker exited (${code}) before running:\n${output}`)));
-    });
-    const worker: WorkerProcess = {
-      child,
+  const processEnv = {
+    ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
+    CHAINS: JSON.stringify(chains), WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath, PUBLIC_BASE_URL: baseUrl,
+    SECRETS_KEY: secretsKey, HOST: '127.0.0.1', WORKER_PORT: '0', ...webhookEnv,
+  };
+
+  /** Starts an entry point of the engine with this harness's settings; stopped with the harness. */
+  async function startProcess(entry: string, readyText: string, env: Record<string, string> = {}): Promise<EngineProcess> {
+    const started = await startEngineProcess(entry, readyText, { ...processEnv, ...env });
+    const tracked: EngineProcess = {
+      ...started,
       async stop() {
-        child.kill('SIGTERM');
-        await exited;
-        workers.delete(worker);
+        const code = await started.stop();
+        processes.delete(tracked);
+        return code;
       },
       async kill() {
-        child.kill('SIGKILL');
-        await exited;
-        workers.delete(worker);
+        await started.kill();
+        processes.delete(tracked);
       },
     };
-    workers.add(worker);
-    return worker;
+    processes.add(tracked);
+    return tracked;
   }
+  const startWorker = (env: Record<string, string> = {}) => startProcess('src/worker/main.ts', '"worker running"', env);
+  /** A separate API process on a port of its own, beside the in-process one. */
+  const startApi = async (env: Record<string, string> = {}) => {
+    const apiPort = await freePort();
+    const api = await startProcess('src/api/main.ts', '"api listening"', { PORT: String(apiPort), PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`, ...env });
+    return { ...api, url: `http://127.0.0.1:${apiPort}` };
+  };
 
   async function request<T = any>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}, key = apiKey): Promise<ApiResponse<T>> {
     const res = await fetch(`${baseUrl}${urlPath}`, {
@@ -158,11 +151,11 @@ export async function startHarness() {
   const recordHistory = (name: string, actionId: string) => recordWorkflowHistory(name, actionWorkflowId(actionId));
 
   return {
-    recordHistory, recordWorkflowHistory, secrets, webhooks,
+    recordHistory, recordWorkflowHistory, secrets, webhooks, metrics, connection,
     stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
-    newProject, startWorker, request, waitForAction, deployCollection,
+    newProject, startWorker, startApi, request, waitForAction, deployCollection,
     async stop() {
-      for (const worker of [...workers]) await worker.stop();
+      for (const running of [...processes]) await running.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await connection.close();
