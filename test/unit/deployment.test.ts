@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { parseDuration, SETTINGS } from '../../src/config';
+
+const ROOT = path.resolve(__dirname, '../..');
+const composeText = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+const compose = parse(composeText, { merge: true }) as { services: Record<string, any> };
+const APP_SERVICES = ['migrate', 'signer', 'api', 'worker'];
+const composeEnv = { SECRETS_KEY: 'k'.repeat(43) + '=', SIGNER_SECRET: 'whsec_c2VjcmV0', ADMIN_TOKEN: 'a'.repeat(48) };
+const hasDockerCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
+
+describe('docker-compose.yml', () => {
+  test('is valid against the Compose Specification schema', () => {
+    // schema/compose-spec.json of compose-spec/compose-spec (Apache-2.0), commit 170098ba07d9.
+    // Its $schema names draft-07 over https, which ajv knows over http; draft-07 is ajv's default anyway.
+    const { $schema: _draft, ...schema } = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/compose-spec.json'), 'utf8'));
+    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+    validate(parse(composeText, { merge: true }));
+    expect(validate.errors ?? []).toEqual([]);
+    const broken = parse(composeText, { merge: true });
+    broken.services.worker.stop_grace = '40s';
+    expect(validate(broken)).toBe(false);
+  });
+
+  (hasDockerCompose ? test : test.skip)('docker-compose config accepts it, and refuses it without the secrets', () => {
+    const run = (env: Record<string, string>) => spawnSync('docker-compose', ['config', '-q'], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+    expect(run(composeEnv).status).toBe(0);
+    const missing = run({ ...composeEnv, SECRETS_KEY: '' });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/SECRETS_KEY/);
+  });
+
+  test('runs the production shape: Temporal on PostgreSQL with its schema, the UI, the app database, api, worker, signer, chain', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['anvil', 'api', 'app-postgresql', 'migrate', 'signer', 'temporal', 'temporal-namespace', 'temporal-postgresql', 'temporal-schema', 'temporal-ui', 'worker'].sort());
+    expect(compose.services.temporal.depends_on['temporal-schema'].condition).toBe('service_completed_successfully');
+    for (const name of ['api', 'worker']) {
+      expect(compose.services[name].depends_on).toMatchObject({
+        migrate: { condition: 'service_completed_successfully' }, 'temporal-namespace': { condition: 'service_completed_successfully' },
+      });
+    }
+  });
+
+  test('the worker scales: no container name, no host port, a stop grace period longer than its drain', () => {
+    const worker = compose.services.worker;
+    expect(worker.container_name).toBeUndefined();
+    expect(worker.ports).toBeUndefined();
+    expect(parseDuration(worker.stop_grace_period)!).toBeGreaterThan(parseDuration(worker.environment.WORKER_SHUTDOWN_GRACE)!);
+  });
+
+  test('app services run entry points that exist, with settings the engine knows', () => {
+    for (const name of APP_SERVICES) {
+      const service = compose.services[name];
+      expect(service.build).toBe('.');
+      expect(existsSync(path.join(ROOT, service.command.at(-1)))).toBe(true);
+      expect(Object.keys(service.environment).filter((key) => !SETTINGS.includes(key))).toEqual([]);
+    }
+  });
+
+  test('every file it mounts from the repository exists', () => {
+    const mounts = Object.values(compose.services).flatMap((s: any) => (s.volumes ?? []) as string[]).filter((v) => v.startsWith('./'));
+    expect(mounts.length).toBeGreaterThan(0);
+    for (const mount of mounts) expect(existsSync(path.join(ROOT, mount.split(':')[0]))).toBe(true);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const runtime = stages.at(-1)!;
+
+  test('is multi-stage; the image runs as a non-root user with production dependencies only', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(runtime).not.toMatch(/npm ci(?! --omit=dev)/);
+    // node itself as PID 1's command, so SIGTERM reaches the engine's graceful shutdown.
+    expect(runtime).toMatch(/^CMD \["node", "--import", "tsx", "src\/api\/main\.ts"\]$/m);
+  });
+
+  test('copies everything the runtime needs and nothing from the host that .dockerignore keeps out', () => {
+    for (const copied of ['src', 'artifacts', 'package.json', 'tsconfig.json']) expect(runtime).toMatch(new RegExp(`^COPY .*\\b${copied}\\b`, 'm'));
+    const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'data', '.git']));
+  });
+});
+
