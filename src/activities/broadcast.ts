@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { isError } from 'ethers';
 import { setActionStage } from '../store/actions';
 import { discardNonce, markNonceBroadcast, unmarkNonceBroadcast } from '../store/nonces';
@@ -36,6 +37,7 @@ export function createBroadcastActivities({ db, chains }: ActivityDeps) {
       }
       // holder is the action id for an action's own transaction (a gap filler matches no action).
       await setActionStage(db, holder, 'submitted', { txHash: signed.hash, nonce: signed.nonce });
+      log.info('transaction broadcast', { txHash: signed.hash, nonce: signed.nonce, chainId });
       return 'sent';
     },
 

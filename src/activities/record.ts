@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import type { TransactionReceipt } from 'ethers';
 import { recordOutcome, type ActionOutcome } from '../actions/outcome';
 import { ARTIFACTS } from '../chain/artifacts';
@@ -14,7 +15,10 @@ export function createRecordActivities({ db, chains, urls, metrics }: ActivityDe
     const recordedNow = await recordOutcome(db, urls, actionId, outcome);
     // The stored status, which an earlier attempt may have recorded already.
     const action = await getAction(db, actionId);
-    if (recordedNow) metrics.actionsFinished.inc({ type: action.payload.type, status: action.status });
+    if (recordedNow) {
+      metrics.actionsFinished.inc({ type: action.payload.type, status: action.status });
+      log.info('action finished', { type: action.payload.type, status: action.status, ...(action.status === 'failed' ? { reason: action.error?.reason } : {}) });
+    }
     return action.status as 'succeeded' | 'failed';
   }
 

@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Transaction } from 'ethers';
 import type { ActionError } from '../domain';
@@ -83,11 +84,13 @@ export function createSigningActivities(deps: ActivityDeps) {
 
     /** Sends the prebuilt transaction to the project's signing endpoint and checks what comes back. */
     async requestSignature(prepared: PreparedAction, nonce: number): Promise<SignedAction> {
-      return sign(prepared, nonce, 'action', (e) => ({
+      const signed = await sign(prepared, nonce, 'action', (e) => ({
         reason: 'signer_rejected',
         message: `The signing endpoint rejected the transaction (HTTP ${e.status}): ${e.reason}`,
         callInfo: prepared.callInfo,
       }));
+      log.info('transaction signed', { txHash: signed.hash, nonce, signerSentIt: !signed.rawTransaction });
+      return signed;
     },
 
     /** Gives back the nonce of an action that failed before broadcast. */

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { WebhookSettings } from '../activities/deps';
 import type { ChainRegistry } from '../chain/chains';
-import { httpMetrics } from '../observability/http-metrics';
+import { observeRequests } from '../observability/observe-requests';
 import { opsRoutes, type ReadinessCheck } from '../observability/ops-routes';
 import type { SecretBox } from '../secrets/secret-box';
 import type { DeliveryStarter } from '../temporal/start-delivery';
@@ -31,7 +31,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(httpMetrics(deps.metrics));
+  app.use(observeRequests(deps.metrics, deps.log));
   app.use(opsRoutes(deps.metrics, deps.readiness, deps.isStopping));
   app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use('/v1/metadata', metadataRoutes(deps.db));

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { recordOutcome } from '../actions/outcome';
 import type { ApiUrls } from '../actions/urls';
 import type { Database, Queryable } from '../db/database';
+import type { LogFn } from '../log';
 import type { ActionRow } from '../domain';
 import { insertAction, type NewAction } from '../store/actions';
 import type { Metrics } from '../observability/metrics';
@@ -13,7 +14,7 @@ export interface SubmitDeps {
   startAction: ActionStarter;
   urls: ApiUrls;
   metrics: Metrics;
-  log: (msg: string, fields: Record<string, unknown>) => void;
+  log: LogFn;
 }
 
 /** The action id: derived from the Idempotency-Key so a repeated request finds the same action. */

@@ -19,6 +19,7 @@ import type { Service } from './process';
 import { findTemporalCli } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-dev-server';
 import { ensureDevProject, generateApiKey } from '../store/projects';
+import { temporalConnectionOptions } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
 import { startEngineWorker } from '../worker/engine-worker';
 
@@ -48,9 +49,9 @@ export interface EmbeddedStack {
 
 /** The whole engine on one machine, every piece embedded unless configured to an existing one. */
 export async function startEmbeddedStack(config: Config, say: (msg: string) => void): Promise<EmbeddedStack> {
-  const log = createLogger('api');
   const logs = path.join(config.dataDir, 'logs');
   mkdirSync(logs, { recursive: true });
+  const log = createLogger('api', createWriteStream(path.join(logs, 'api.log'), { flags: 'a' }));
   const services: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {
     for (const service of services.reverse()) await service.stop().catch(() => undefined);
@@ -106,13 +107,14 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     services.push({ stop: async () => registry.destroy() });
 
     installTemporalJsonLogger('worker', config.LOG_LEVEL, createWriteStream(path.join(logs, 'worker.log'), { flags: 'a' }));
-    const connection = await Connection.connect({ address: temporalAddress });
+    const temporalOptions = config.TEMPORAL_ADDRESS ? temporalConnectionOptions(config) : { address: temporalAddress };
+    const connection = await Connection.connect(temporalOptions);
     services.push({ stop: () => connection.close() });
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const metrics = createMetrics('embedded');
 
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    const workerConnection = await NativeConnection.connect(temporalOptions);
     services.push({ stop: () => workerConnection.close() });
     const engineConfig = { ...config, TEMPORAL_ADDRESS: temporalAddress };
     const worker = await startEngineWorker(engineConfig, { db, chains: registry, secrets, client, connection: workerConnection, metrics });

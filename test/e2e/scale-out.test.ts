@@ -92,6 +92,16 @@ describe('scale-out: separate API and worker processes', () => {
     const workerReady = await fetch(`http://127.0.0.1:${opsPortOf(workers[2])}/readyz`);
     expect(workerReady.status).toBe(200);
 
+    // One JSON object per line; each line about an action names it.
+    const jsonLines = (proc: EngineProcess) => proc.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const finished = jsonLines(workers[2]).filter((l) => l.msg === 'action finished');
+    expect(finished.length).toBeGreaterThan(0);
+    expect(finished.every((l) => ids.includes(l.actionId) && l.workflowId === `action-${l.actionId}`)).toBe(true);
+    const accepted = jsonLines(apis[0]).filter((l) => l.msg === 'request' && l.method === 'POST' && l.status === 202);
+    expect(accepted.length).toBe(MINTS / 2);
+    expect(accepted.every((l) => ids.includes(l.actionId) && l.projectId === h.projectId)).toBe(true);
+    expect(apis[0].output()).not.toContain(h.apiKey);
+
     expect(await Promise.all(apis.map((api) => api.stop()))).toEqual([0, 0]);
     expect(await Promise.all(workers.slice(1).map((w) => w.stop()))).toEqual([0, 0]);
   });

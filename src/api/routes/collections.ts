@@ -26,6 +26,7 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
   };
 
   const accepted = (res: Response, result: Awaited<ReturnType<typeof submitAction>>) => {
+    res.locals.actionId = result.action.id;
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(urls.action(result.action.id)).json(presentAction(result.action, urls));
   };
