@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig, requireSettings } from '../../src/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig, requireSettings, SETTINGS } from '../../src/config';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -43,5 +45,11 @@ describe('configuration', () => {
     expect(() => requireSettings(loadConfig({}), ['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'a worker')).toThrow(
       /DATABASE_URL: required for a worker\n {2}- TEMPORAL_ADDRESS: required for a worker/,
     );
+  });
+
+  test('the README documents every setting', () => {
+    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const documented = new Set([...readme.matchAll(/^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|/gm)].flatMap((m) => m[1].split(', ').map((k) => k.slice(1, -1))));
+    expect(SETTINGS.filter((key) => !documented.has(key))).toEqual([]);
   });
 });
