@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -25,6 +25,7 @@ describe('Temporal connection options', () => {
     expect(Buffer.from(options.tls!.clientCertPair!.crt).toString()).toBe('contents of client.pem');
     expect(Buffer.from(options.tls!.clientCertPair!.key).toString()).toBe('contents of client.key');
     expect(Buffer.from(options.tls!.serverRootCACertificate!).toString()).toBe('contents of ca.pem');
+    rmSync(dir, { recursive: true });
   });
 
   test('a certificate without its key is refused at start', () => {
