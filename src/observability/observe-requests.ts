@@ -13,7 +13,7 @@ export function observeRequests(metrics: Metrics, log: LogFn): RequestHandler {
     const started = performance.now();
     const end = metrics.httpRequestDuration.startTimer();
     res.once('finish', () => {
-      const route = req.route ? `${req.baseUrl}${req.route.path as string}` : 'unmatched';
+      const route = req.route ? `${req.baseUrl}${req.route.path === '/' ? '' : (req.route.path as string)}` || '/' : 'unmatched';
       end({ method: req.method, route, status: String(res.statusCode) });
       if (QUIET.has(req.path)) return;
       const actionId = (res.locals.actionId as string | undefined) ?? req.params?.actionId;

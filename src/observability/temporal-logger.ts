@@ -9,6 +9,8 @@ export function idsOfWorkflow(workflowId: unknown): Record<string, string> {
 }
 
 const plain = (value: unknown) => (value instanceof Error ? value.message : value);
+/** A task token completes the activity for whoever holds it: not for logs. */
+const OMITTED = new Set(['taskToken']);
 
 /**
  * Routes the Temporal SDK's own logs (worker, workflow and activity lines, with their workflow ids) into
@@ -17,7 +19,7 @@ const plain = (value: unknown) => (value instanceof Error ? value.message : valu
 export function installTemporalJsonLogger(component: string, level: LogLevel, out: NodeJS.WritableStream = process.stdout) {
   Runtime.install({
     logger: new DefaultLogger(level, ({ level: lineLevel, message, meta = {}, timestampNanos }) => {
-      const fields = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, plain(v)]));
+      const fields = Object.fromEntries(Object.entries(meta).filter(([k]) => !OMITTED.has(k)).map(([k, v]) => [k, plain(v)]));
       const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
       out.write(`${JSON.stringify({ time, level: lineLevel.toLowerCase(), component, msg: message, ...idsOfWorkflow(meta.workflowId), ...fields })}\n`);
     }),

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
@@ -85,6 +86,45 @@ describe('Dockerfile', () => {
     for (const copied of ['src', 'artifacts', 'package.json', 'tsconfig.json']) expect(runtime).toMatch(new RegExp(`^COPY .*\\b${copied}\\b`, 'm'));
     const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'data', '.git']));
+  });
+});
+
+describe('the image', () => {
+  /** The packages a file loads at run time (type-only imports are erased) and the project files it imports. */
+  function importsOf(file: string) {
+    const code = readFileSync(file, 'utf8').split('\n').filter((line) => !/^\s*(import|export) type /.test(line)).join('\n');
+    const specifiers = [...code.matchAll(/(?:from|import|require\()\s*\(?'([^']+)'/g)].map((m) => m[1]);
+    const resolve = (spec: string) => {
+      const found = ['.ts', '/index.ts', ''].map((ext) => path.resolve(path.dirname(file), spec) + ext).find((f) => existsSync(f));
+      if (!found) throw new Error(`${file} imports ${spec}, which does not exist`);
+      return found;
+    };
+    return {
+      // Data files (the contract artifacts) are copied into the image; only code is followed.
+      files: specifiers.filter((spec) => spec.startsWith('.')).map(resolve).filter((f) => f.endsWith('.ts')),
+      packages: specifiers.filter((spec) => !spec.startsWith('.')).map((spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')),
+    };
+  }
+
+  test('its entry points load production dependencies only (npm ci --omit=dev)', () => {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const allowed = new Set([...Object.keys(manifest.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const seen = new Set<string>();
+    const loaded = new Set<string>();
+    const queue = ['src/api/main.ts', 'src/worker/main.ts', 'src/signer/main.ts', 'src/db/main.ts', 'src/cli/start.ts', 'src/workflows/index.ts']
+      .map((f) => path.join(ROOT, f));
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const { files, packages } = importsOf(file);
+      queue.push(...files);
+      packages.forEach((p) => loaded.add(p));
+    }
+    expect(seen.size).toBeGreaterThan(50);
+    expect([...loaded].filter((p) => !allowed.has(p))).toEqual([]);
+    // The compiler is a build-time tool: it must stay out of what runs.
+    expect([...seen].some((f) => f.endsWith('src/contracts/compile.ts'))).toBe(false);
   });
 });
 
