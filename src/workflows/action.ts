@@ -19,8 +19,8 @@ const ENGINE_STEP_OPTIONS = {
 
 /**
  * The engine's own steps run as local activities: inside the workflow task, recorded as markers, without a
- * round trip through the server per step (a mint went from 10 workflow tasks and 8 activities to a few
- * workflow tasks and one activity, the signer's). Actions started before this change keep regular activities.
+ * round trip through the server per step (a mint went from 10 workflow tasks and 8 activities to 3 workflow
+ * tasks and one activity, the signer's). Actions started before this change keep regular activities.
  */
 const LOCAL_ENGINE_STEPS = 'local-engine-steps';
 const localSteps: EngineSteps = proxyLocalActivities<Activities>(ENGINE_STEP_OPTIONS);
