@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Client, Connection } from '@temporalio/client';
 import { resumeQueuedActions } from '../actions/resume-queued';
+import { listen } from '../cli/listen';
 import { apiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Config } from '../config';
@@ -52,10 +53,7 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
   await resume();
   const resumer = setInterval(resume, RESUME_AFTER_MS);
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listen(app, config.PORT, config.HOST);
   return {
     server,
     async close() {

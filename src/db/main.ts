@@ -10,5 +10,5 @@ runMain('migrate', async () => {
   const applied = await migrate(db);
   await db.close();
   console.log(JSON.stringify({ msg: 'migrations applied', applied }));
-  process.exit(0);
+  return async () => undefined;
 });

@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
 import express from 'express';
 import { NativeConnection } from '@temporalio/worker';
+import { listen } from '../cli/listen';
 import { openSharedParts, PROCESS_SETTINGS } from '../cli/shared-parts';
 import { runMain } from '../cli/run-main';
 import { loadConfig, requireSettings } from '../config';
@@ -21,25 +21,25 @@ runMain('worker', async () => {
   installTemporalJsonLogger('worker', config.LOG_LEVEL);
   const parts = await openSharedParts(config, 'worker');
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const worker = await startEngineWorker(config, { ...parts, connection, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
-  worker.running.catch((err) => {
+  let workers: Awaited<ReturnType<typeof startEngineWorker>> | undefined;
+  let stopping = false;
+  // The ops port first: a port in use stops the process before it takes any task.
+  const server = await listen(express().use(opsRoutes(parts.metrics, [
+    databaseReady(parts.db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE),
+    { name: 'worker', check: async () => { if (!workers?.isRunning()) throw new Error('not polling'); } },
+  ], () => stopping)), config.WORKER_PORT, config.HOST);
+  const started = await startEngineWorker(config, { ...parts, connection, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
+  workers = started;
+  started.running.catch((err) => {
     log('worker stopped on an error', { error: (err as Error).message });
     process.exit(1);
-  });
-  let stopping = false;
-  const ops = express().use(opsRoutes(parts.metrics, [
-    databaseReady(parts.db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE),
-    { name: 'worker', check: async () => { if (!worker.isRunning()) throw new Error('not polling'); } },
-  ], () => stopping));
-  const server = await new Promise<Server>((resolve) => {
-    const s = ops.listen(config.WORKER_PORT, config.HOST, () => resolve(s));
   });
   log('worker running', { taskQueue: config.TEMPORAL_TASK_QUEUE, queues: config.WORKER_TASK_QUEUES, opsPort: (server.address() as { port: number }).port });
   return async () => {
     stopping = true;
     log('draining: no new tasks, waiting for in-flight ones', { graceMs: config.WORKER_SHUTDOWN_GRACE });
-    worker.shutdown();
-    await worker.running;
+    started.shutdown();
+    await started.running;
     log('drained');
     server.close();
     server.closeAllConnections();
