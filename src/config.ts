@@ -30,6 +30,10 @@ export function parseDuration(text: string): number | undefined {
   return match ? Number(match[1]) * UNITS[match[2] ?? 'ms'] : undefined;
 }
 
+/** A delay in the form parseDuration reads, in milliseconds; `example` names the expected form. */
+const duration = (example: string) =>
+  z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: example }), z.NEVER));
+
 const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   HOST: z.string().default('127.0.0.1'),
@@ -53,11 +57,11 @@ const envSchema = z.object({
     .default(['actions', 'webhooks']),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
-  WORKER_SHUTDOWN_GRACE: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 30s' }), z.NEVER)).default(30_000),
+  WORKER_SHUTDOWN_GRACE: duration('a delay such as 30s').default(30_000),
   WORKER_PORT: port.default(9464),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   SIGNER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  SHUTDOWN_TIMEOUT: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 30s' }), z.NEVER)).default(30_000),
+  SHUTDOWN_TIMEOUT: duration('a delay such as 30s').default(30_000),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   ANVIL_PORT: port.default(8545),
@@ -87,9 +91,9 @@ const envSchema = z.object({
       return delays as number[];
     })
     .default(['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
-  WEBHOOK_SECRET_GRACE: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 24h' }), z.NEVER)).default(86_400_000),
+  WEBHOOK_SECRET_GRACE: duration('a delay such as 24h').default(86_400_000),
   WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
-  WEBHOOK_DISABLE_AFTER: z.string().transform((v, ctx) => parseDuration(v) ?? (ctx.addIssue({ code: 'custom', message: 'a delay such as 5d or 12h' }), z.NEVER)).default(5 * 86_400_000),
+  WEBHOOK_DISABLE_AFTER: duration('a delay such as 5d or 12h').default(5 * 86_400_000),
   MIGRATE_ON_START: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),

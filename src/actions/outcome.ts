@@ -43,9 +43,9 @@ async function applyToResources(tx: Queryable, action: ActionRow) {
 
 /**
  * Records how an action ended, what that means for the resources it created, and its domain event in
- * the outbox, in one transaction. Recording twice changes nothing.
+ * the outbox, in one transaction. Recording twice changes nothing: it answers false if the action had
+ * ended already (a repeated attempt).
  */
-/** Records the action's end state once; false if it had ended already (a repeated attempt). */
 export async function recordOutcome(db: Database, urls: ApiUrls, actionId: string, outcome: ActionOutcome): Promise<boolean> {
   return db.transaction(async (tx) => {
     const finished = await finishAction(tx, actionId, outcome);

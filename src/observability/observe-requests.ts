@@ -10,15 +10,14 @@ const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
  */
 export function observeRequests(metrics: Metrics, log: LogFn): RequestHandler {
   return (req, res, next) => {
-    const started = performance.now();
     const end = metrics.httpRequestDuration.startTimer();
     res.once('finish', () => {
       const route = req.route ? `${req.baseUrl}${req.route.path === '/' ? '' : (req.route.path as string)}` || '/' : 'unmatched';
-      end({ method: req.method, route, status: String(res.statusCode) });
+      const seconds = end({ method: req.method, route, status: String(res.statusCode) });
       if (QUIET.has(req.path)) return;
       const actionId = (res.locals.actionId as string | undefined) ?? req.params?.actionId;
       log('request', {
-        method: req.method, route, status: res.statusCode, durationMs: Math.round(performance.now() - started),
+        method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000),
         ...(actionId ? { actionId } : {}), ...(res.locals.project ? { projectId: (res.locals.project as { id: string }).id } : {}),
       });
     });

@@ -3,6 +3,7 @@ import { Wallet } from 'ethers';
 import { ChainRegistry } from '../chain/chains';
 import type { ChainConfig } from '../config';
 import { createLogger, type LogFn } from '../log';
+import { listen } from '../cli/listen';
 import { createSignerApp } from './app';
 
 export interface SignerOptions {
@@ -26,9 +27,7 @@ export async function startSigner(opts: SignerOptions): Promise<{ server: Server
     blockedRecipients: new Set((opts.blockedRecipients ?? []).map((a) => a.toLowerCase())),
     log: opts.log ?? createLogger('signer'),
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(opts.port, opts.host, () => resolve(s));
-  });
+  const server = await listen(app, opts.port, opts.host);
   const port = (server.address() as { port: number }).port;
   return {
     server,

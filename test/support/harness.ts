@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Wallet } from 'ethers';
 import { apiUrls } from '../../src/actions/urls';
+import { listen } from '../../src/cli/listen';
 import { createApp } from '../../src/api/app';
 import { ChainRegistry } from '../../src/chain/chains';
 import { connectPostgres, type Database } from '../../src/db/database';
@@ -66,9 +66,7 @@ export async function startHarness() {
     startAction: createActionStarter(client, taskQueue, registry),
     startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), webhooks.retryScheduleMs),
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  const server = await listen(app, port, '127.0.0.1');
   const signerAddress = new Wallet(stack.signerKey).address;
   const newProject = (signer: { url: string; secret: string } = { url: stack.signerUrl, secret: stack.signerSecret }) =>
     createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress, signerSecretSealed: secrets.seal(signer.secret) });
@@ -151,7 +149,7 @@ export async function startHarness() {
   const recordHistory = (name: string, actionId: string) => recordWorkflowHistory(name, actionWorkflowId(actionId));
 
   return {
-    recordHistory, recordWorkflowHistory, secrets, webhooks, metrics, connection,
+    recordHistory, recordWorkflowHistory, secrets, webhooks, metrics,
     stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
     newProject, startWorker, startApi, request, waitForAction, deployCollection,
     async stop() {
