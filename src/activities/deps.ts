@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import type { ApiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Database } from '../db/database';
@@ -20,8 +19,8 @@ export interface ActivityDeps {
   chains: ChainRegistry;
   urls: ApiUrls;
   signerTimeoutMs: number;
-  /** Starts webhook delivery workflows on this (webhook) task queue. */
-  temporal: { client: Client; taskQueue: string };
+  /** Tells the process's webhook dispatcher, if it runs one, that an event was recorded. */
+  wakeDispatcher(): void;
   secrets: SecretBox;
   webhooks: WebhookSettings;
   metrics: Metrics;

@@ -1,4 +1,5 @@
 import { createBroadcastActivities } from './broadcast';
+import { createConfirmActivities } from './confirm';
 import type { ActivityDeps } from './deps';
 import { createPrepareActivities } from './prepare';
 import { createRecordActivities } from './record';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPrepareActivities(deps),
     ...createSigningActivities(deps),
     ...createBroadcastActivities(deps),
+    ...createConfirmActivities(deps),
     ...createRecordActivities(deps),
     ...createWebhookActivities(deps),
   };

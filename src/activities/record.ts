@@ -10,12 +10,13 @@ import { findCollectionById } from '../store/resources';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 
-export function createRecordActivities({ db, chains, urls, metrics }: ActivityDeps) {
+export function createRecordActivities({ db, chains, urls, metrics, wakeDispatcher }: ActivityDeps) {
   async function finish(actionId: string, outcome: ActionOutcome) {
     const recordedNow = await recordOutcome(db, urls, actionId, outcome);
     // The stored status, which an earlier attempt may have recorded already.
     const action = await getAction(db, actionId);
     if (recordedNow) {
+      wakeDispatcher();
       metrics.actionsFinished.inc({ type: action.payload.type, status: action.status });
       log.info('action finished', { type: action.payload.type, status: action.status, ...(action.status === 'failed' ? { reason: action.error?.reason } : {}) });
     }
@@ -38,7 +39,7 @@ export function createRecordActivities({ db, chains, urls, metrics }: ActivityDe
       const action = await getAction(db, prepared.actionId);
       const collection = await findCollectionById(db, action.collection_id);
       if (!collection) throw new Error(`collection ${action.collection_id} not found`);
-      const receipt = await chains.provider(prepared.chainId).getTransactionReceipt(txHash);
+      const receipt = chains.follower(prepared.chainId).confirmedReceipt(txHash) ?? (await chains.provider(prepared.chainId).getTransactionReceipt(txHash));
       if (!receipt) throw new Error(`receipt of ${txHash} is not available`);
       if (receipt.status === 1) {
         const result = readReceipt(action.payload, collection.standard, collection.contract_address, receipt);

@@ -19,6 +19,7 @@ export interface ApiDeps extends SubmitDeps {
   secrets: SecretBox;
   webhooks: WebhookSettings;
   startDelivery: DeliveryStarter;
+  wakeDispatcher?: () => void;
   bodyLimit: string;
   adminToken?: string;
   /** What /readyz checks (the database, Temporal). */

@@ -15,6 +15,7 @@ import { createDeliveryStarter } from '../temporal/start-delivery';
 import { webhookTaskQueue } from '../temporal/task-queues';
 import { webhookSettings } from '../webhooks/settings';
 import { createApp } from './app';
+import { backgroundStarts } from './background-starts';
 
 /** An action still queued this long after it was stored lost its workflow start: start it. */
 const RESUME_AFTER_MS = 60_000;
@@ -27,6 +28,8 @@ export interface ApiServerParts {
   connection: Connection;
   metrics: Metrics;
   log: LogFn;
+  /** The webhook dispatcher of a worker in the same process (the embedded stack), to send test events at once. */
+  wakeDispatcher?: () => void;
 }
 
 export interface ApiServer {
@@ -39,12 +42,14 @@ export interface ApiServer {
 export async function startApiServer(config: Config, parts: ApiServerParts): Promise<ApiServer> {
   const { db, chains, client, log } = parts;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  const startAction = createActionStarter(client, taskQueue, chains);
+  const starts = backgroundStarts(createActionStarter(client, taskQueue, chains), log);
+  const startAction = starts.start;
   let stopping = false;
   const app = createApp({
     db, urls: apiUrls(config.publicBaseUrl), chains, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction,
     secrets: parts.secrets, webhooks: webhookSettings(config), metrics: parts.metrics,
     startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), config.WEBHOOK_RETRY_SCHEDULE),
+    wakeDispatcher: parts.wakeDispatcher,
     readiness: [databaseReady(db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE)],
     isStopping: () => stopping,
   });
@@ -68,6 +73,7 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
         server.closeAllConnections();
       }, config.SHUTDOWN_TIMEOUT);
       await closed;
+      await starts.drain();
       clearInterval(sweeper);
       clearTimeout(deadline);
     },

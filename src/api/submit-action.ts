@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { recordOutcome } from '../actions/outcome';
 import type { ApiUrls } from '../actions/urls';
 import type { Database, Queryable } from '../db/database';
 import type { LogFn } from '../log';
@@ -28,7 +27,8 @@ export const requestHash = (method: string, path: string, body: unknown) =>
   createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body)}`).digest('hex');
 
 /**
- * Stores the action with the resources it creates (all or nothing), then starts its workflow.
+ * Stores the action with the resources it creates (all or nothing), then has its workflow started without
+ * waiting for Temporal: an action stored but not started stays `queued` until the resumer starts it.
  * A repeat of the same request returns the stored action; the same key with another request is refused.
  */
 export async function submitAction(
@@ -45,19 +45,9 @@ export async function submitAction(
     throw new Problem(422, 'idempotency_key_reused', 'Idempotency-Key already used for another request',
       `Action ${row.id} was created with this key from a different request; use a new key`, { actionId: row.id });
   }
-  try {
-    if (row.status === 'pending') await deps.startAction(row);
-    if (created) deps.metrics.actionsStarted.inc({ type: row.payload.type });
-  } catch (err) {
-    deps.log('could not start the action workflow', { actionId: row.id, error: (err as Error).message });
-    if (created) {
-      // Never leave an accepted-looking action that nothing will run: fail it, so a retry is safe.
-      await recordOutcome(deps.db, deps.urls, row.id, {
-        status: 'failed',
-        error: { reason: 'internal_error', message: 'The workflow engine was unavailable; the action was not started' },
-      });
-    }
-    throw new Problem(503, 'engine_unavailable', 'The workflow engine is unavailable', 'Retry the request later', { actionId: row.id });
+  if (row.status === 'pending' && row.stage === 'queued') {
+    deps.startAction(row).catch((err) => deps.log('could not start the action workflow', { actionId: row.id, error: (err as Error).message }));
   }
+  if (created) deps.metrics.actionsStarted.inc({ type: row.payload.type });
   return { action: row, replayed: !created };
 }

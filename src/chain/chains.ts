@@ -1,9 +1,11 @@
 import { JsonRpcProvider, Network } from 'ethers';
 import type { ChainConfig } from '../config';
+import { ChainFollower } from './follower';
 
 /** The configured chains and one JSON-RPC provider each. */
 export class ChainRegistry {
   private readonly providers = new Map<number, JsonRpcProvider>();
+  private readonly followers = new Map<number, ChainFollower>();
 
   constructor(readonly chains: ChainConfig[]) {}
 
@@ -28,7 +30,22 @@ export class ChainRegistry {
     return provider;
   }
 
+  /** The process's one follower of the chain's head, shared by everything waiting on that chain. */
+  follower(chainId: number): ChainFollower {
+    let follower = this.followers.get(chainId);
+    if (!follower) {
+      const chain = this.byId(chainId);
+      // Its own provider without ethers' short result cache: a receipt looked up a moment ago may exist now.
+      const provider = new JsonRpcProvider(chain.rpcUrl, chainId, { staticNetwork: Network.from(chainId), batchMaxCount: 1, cacheTimeout: -1 });
+      follower = new ChainFollower(provider, chain.pollIntervalMs);
+      this.followers.set(chainId, follower);
+    }
+    return follower;
+  }
+
   destroy() {
+    for (const follower of this.followers.values()) follower.stop();
+    this.followers.clear();
     for (const provider of this.providers.values()) provider.destroy();
     this.providers.clear();
   }

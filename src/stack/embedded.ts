@@ -79,7 +79,7 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
         stateDir: path.join(config.dataDir, 'anvil'), logFile: path.join(logs, 'anvil.log'),
       });
       services.push(anvil);
-      chains = [{ name: 'anvil', chainId: ANVIL_CHAIN_ID, rpcUrl: anvil.rpcUrl, confirmations: 2, pollIntervalMs: 1000 }];
+      chains = [{ name: 'anvil', chainId: ANVIL_CHAIN_ID, rpcUrl: anvil.rpcUrl, confirmations: 2, pollIntervalMs: 200 }];
     }
 
     const signerSecret = config.SIGNER_SECRET ?? persisted(config.dataDir, 'signer-secret', () => `whsec_${randomBytes(32).toString('base64')}`);
@@ -106,7 +106,8 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     const registry = new ChainRegistry(chains);
     services.push({ stop: async () => registry.destroy() });
 
-    installTemporalJsonLogger('worker', config.LOG_LEVEL, createWriteStream(path.join(logs, 'worker.log'), { flags: 'a' }));
+    const workerLogFile = createWriteStream(path.join(logs, 'worker.log'), { flags: 'a' });
+    installTemporalJsonLogger('worker', config.LOG_LEVEL, workerLogFile);
     const temporalOptions = config.TEMPORAL_ADDRESS ? temporalConnectionOptions(config) : { address: temporalAddress };
     const connection = await Connection.connect(temporalOptions);
     services.push({ stop: () => connection.close() });
@@ -117,10 +118,12 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     const workerConnection = await NativeConnection.connect(temporalOptions);
     services.push({ stop: () => workerConnection.close() });
     const engineConfig = { ...config, TEMPORAL_ADDRESS: temporalAddress };
-    const worker = await startEngineWorker(engineConfig, { db, chains: registry, secrets, client, connection: workerConnection, metrics });
+    const worker = await startEngineWorker(engineConfig, {
+      db, chains: registry, secrets, client, connection: workerConnection, metrics, log: createLogger('worker', workerLogFile),
+    });
     services.push({ stop: async () => { worker.shutdown(); await worker.running; } });
 
-    const api = await startApiServer(engineConfig, { db, chains: registry, secrets, client, connection, metrics, log });
+    const api = await startApiServer(engineConfig, { db, chains: registry, secrets, client, connection, metrics, log, wakeDispatcher: worker.wakeDispatcher });
     services.push({ stop: () => api.close() });
 
     return { apiUrl: config.publicBaseUrl, apiKey, temporalAddress, temporalUi, chains, signerUrl, signerAddress, stop: stopAll };

@@ -87,18 +87,6 @@ export async function setEndpointStatus(db: Queryable, projectId: string, id: st
   return row;
 }
 
-/** Active and paused endpoints of a project that want this event (a paused one gets a skipped delivery). */
-export async function matchingEndpoints(db: Queryable, projectId: string, eventType: string, collectionId: string, chain: string): Promise<EndpointRow[]> {
-  return db.query<EndpointRow>(
-    `SELECT * FROM webhook_endpoints WHERE project_id = $1 AND status IN ('active', 'paused')
-       AND (cardinality(event_types) = 0 OR $2 = ANY(event_types))
-       AND (filter_collection_id IS NULL OR filter_collection_id = $3)
-       AND (filter_chain IS NULL OR filter_chain = $4)
-     ORDER BY id`,
-    [projectId, eventType, collectionId, chain],
-  );
-}
-
 /** The sealed secrets to sign with: the current one, and the previous one while its grace period lasts. */
 export function signingSecrets(e: EndpointRow, now = new Date()): string[] {
   const previousValid = e.previous_secret_sealed && e.previous_secret_expires_at && new Date(e.previous_secret_expires_at) > now;
@@ -140,7 +128,7 @@ export async function undeliveredSince(db: Queryable, endpointId: string, since:
 /** Marks a finished delivery pending again for a replay; returns the attempt number the replay starts at. */
 export async function reopenDelivery(db: Queryable, id: string): Promise<number | undefined> {
   const [row] = await db.query<{ attempts: number }>(
-    `UPDATE webhook_deliveries SET status = 'pending', updated_at = now() WHERE id = $1 AND status <> 'pending' RETURNING attempts`,
+    `UPDATE webhook_deliveries SET status = 'pending', in_workflow = true, updated_at = now() WHERE id = $1 AND status <> 'pending' RETURNING attempts`,
     [id],
   );
   return row ? row.attempts + 1 : undefined;
@@ -196,4 +184,27 @@ export async function listDeliveries(db: Queryable, projectId: string, f: Delive
      ORDER BY d.created_at DESC, d.id DESC LIMIT $5 OFFSET $6`,
     [projectId, f.endpointId ?? null, f.eventType ?? null, f.status ?? null, f.limit, f.offset],
   );
+}
+
+/**
+ * What a delivery's end says of its endpoint: a success clears its failing streak; a 410 Gone disables it;
+ * failing without a success for longer than `disableAfterMs` (counted from `failedSince`, the streak's
+ * start or this delivery's creation) disables it too.
+ */
+export async function recordEndpointHealth(db: Queryable, endpointId: string, outcome: 'succeeded' | 'failed' | 'gone', failedSince: Date, disableAfterMs: number) {
+  if (outcome === 'succeeded') {
+    await db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [endpointId]);
+  } else if (outcome === 'gone') {
+    await db.query(`UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'the receiver answered 410 Gone', updated_at = now() WHERE id = $1`, [endpointId]);
+  } else {
+    await db.query(
+      `UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2),
+         status = CASE WHEN status = 'active' AND COALESCE(failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000) THEN 'disabled' ELSE status END,
+         disabled_reason = CASE WHEN status = 'active' AND COALESCE(failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000)
+           THEN 'every delivery failed since ' || to_char(COALESCE(failing_since, $2) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') ELSE disabled_reason END,
+         updated_at = now()
+       WHERE id = $1`,
+      [endpointId, failedSince, disableAfterMs],
+    );
+  }
 }

@@ -4,9 +4,12 @@ import { apiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { LogFn } from '../log';
 import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
+import { createDeliveryStarter } from '../temporal/start-delivery';
 import { webhookTaskQueue } from '../temporal/task-queues';
+import { WebhookDispatcher } from '../webhooks/dispatcher';
 import { webhookSettings } from '../webhooks/settings';
 import { createWorkers, type Workers } from './worker';
 
@@ -17,11 +20,25 @@ export interface EngineWorkerParts {
   client: Client;
   connection: NativeConnection;
   metrics: Metrics;
+  log: LogFn;
   workflowBundlePath?: string;
 }
 
-/** The workers of one process, configured from the environment (queues, concurrency, shutdown grace). */
-export async function startEngineWorker(config: Config, parts: EngineWorkerParts): Promise<Workers & { running: Promise<void> }> {
+export type EngineWorker = Workers & { running: Promise<void>; wakeDispatcher(): void };
+
+/**
+ * The workers of one process, configured from the environment (queues, concurrency, shutdown grace); a
+ * process that polls the webhook queue also runs the webhook dispatcher, which makes first attempts.
+ */
+export async function startEngineWorker(config: Config, parts: EngineWorkerParts): Promise<EngineWorker> {
+  const settings = webhookSettings(config);
+  const dispatcher = config.WORKER_TASK_QUEUES.includes('webhooks')
+    ? new WebhookDispatcher({
+      db: parts.db, secrets: parts.secrets, settings, metrics: parts.metrics, log: parts.log,
+      handOff: createDeliveryStarter(parts.client, webhookTaskQueue(config.TEMPORAL_TASK_QUEUE), settings.retryScheduleMs),
+    })
+    : undefined;
+  const wakeDispatcher = () => dispatcher?.wake();
   const workers = await createWorkers({
     connection: parts.connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -29,13 +46,24 @@ export async function startEngineWorker(config: Config, parts: EngineWorkerParts
     queues: config.WORKER_TASK_QUEUES,
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentLocalActivityExecutions: config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
     shutdownGraceTimeMs: config.WORKER_SHUTDOWN_GRACE,
     workflowBundlePath: parts.workflowBundlePath,
     deps: {
       db: parts.db, chains: parts.chains, urls: apiUrls(config.publicBaseUrl), signerTimeoutMs: config.SIGNER_TIMEOUT_MS,
-      temporal: { client: parts.client, taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE) },
-      secrets: parts.secrets, webhooks: webhookSettings(config), metrics: parts.metrics,
+      secrets: parts.secrets, webhooks: settings, metrics: parts.metrics, wakeDispatcher,
     },
   });
-  return { ...workers, running: workers.run() };
+  dispatcher?.start();
+  let dispatcherStopped: Promise<void> | undefined;
+  const stopDispatcher = () => (dispatcherStopped ??= dispatcher?.stop() ?? Promise.resolve());
+  return {
+    ...workers,
+    shutdown: () => {
+      workers.shutdown();
+      void stopDispatcher();
+    },
+    running: workers.run().finally(stopDispatcher),
+    wakeDispatcher,
+  };
 }

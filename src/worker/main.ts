@@ -28,7 +28,7 @@ runMain('worker', async () => {
     databaseReady(parts.db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE),
     { name: 'worker', check: async () => { if (!workers?.isRunning()) throw new Error('not polling'); } },
   ], () => stopping)), config.WORKER_PORT, config.HOST);
-  const started = await startEngineWorker(config, { ...parts, connection, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
+  const started = await startEngineWorker(config, { ...parts, connection, log, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
   workers = started;
   started.running.catch((err) => {
     log('worker stopped on an error', { error: (err as Error).message });

@@ -16,6 +16,7 @@ export interface WorkerOptions {
   workflowBundlePath?: string;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentLocalActivityExecutions?: number;
   /** On shutdown, how long in-flight activities may run on before they are cancelled. */
   shutdownGraceTimeMs?: number;
 }
@@ -45,7 +46,8 @@ export async function createWorkers(opts: WorkerOptions): Promise<Workers> {
       activities,
       workflowBundle,
       maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 100,
-      maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 40,
+      maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 500,
+      maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions ?? 500,
       shutdownGraceTime: opts.shutdownGraceTimeMs ?? 30_000,
     })));
   return {

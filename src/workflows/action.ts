@@ -9,7 +9,8 @@ import { ActionStatusKey } from '../temporal/search-attributes';
 type Activities = ReturnType<typeof createActivities>;
 
 type EngineSteps = Pick<Activities,
-  'prepareTransaction' | 'reserveNonce' | 'releaseNonce' | 'checkTransaction' | 'completeAction' | 'failAction' | 'broadcastTransaction' | 'fanOutEvent'>;
+  'prepareTransaction' | 'reserveNonce' | 'releaseNonce' | 'checkTransaction' | 'awaitConfirmations' | 'completeAction' | 'failAction'
+  | 'broadcastTransaction' | 'fanOutEvent'>;
 
 /** Database and chain steps: quick, idempotent, retried for as long as the action may take. */
 const ENGINE_STEP_OPTIONS = {
@@ -25,6 +26,15 @@ const ENGINE_STEP_OPTIONS = {
 const LOCAL_ENGINE_STEPS = 'local-engine-steps';
 const localSteps: EngineSteps = proxyLocalActivities<Activities>(ENGINE_STEP_OPTIONS);
 const remoteSteps: EngineSteps = proxyActivities<Activities>(ENGINE_STEP_OPTIONS);
+
+/**
+ * Confirmations come from the worker's chain follower, awaited in local activities instead of rounds of
+ * timer and receipt check; the outcome's event leaves through the outbox dispatcher, not a fan-out step.
+ * Actions started before this change keep polling and fanning out.
+ */
+const FOLLOWER_AND_OUTBOX = 'follower-and-outbox';
+/** Short enough to stay inside one workflow task (the SDK extends a task after 80 % of its 10 s timeout). */
+const FOLLOWER_WAIT_MS = 5_000;
 
 /** The project's signing endpoint: retried with backoff, then the action fails as signer_unavailable. */
 const { requestSignature, signNonceGapFiller } = proxyActivities<Activities>({
@@ -46,18 +56,25 @@ const MAX_NONCE_ATTEMPTS = 3;
 export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succeeded' | 'failed'> {
   const { actionId } = input;
   const steps = patched(LOCAL_ENGINE_STEPS) ? localSteps : remoteSteps;
+  const viaFollowerAndOutbox = patched(FOLLOWER_AND_OUTBOX);
+  const finish = async (status: 'succeeded' | 'failed') => {
+    upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
+    if (!viaFollowerAndOutbox) await steps.fanOutEvent(actionId);
+    return status;
+  };
   let prepared: PreparedAction | undefined;
   let broadcast = false;
   try {
     prepared = await steps.prepareTransaction(actionId);
     const signed = await signAndBroadcast(steps, prepared);
     broadcast = true;
-    await waitForConfirmations(steps, input, prepared, signed);
-    return await finish(steps, actionId, await steps.completeAction(prepared, signed.hash));
+    if (viaFollowerAndOutbox) await awaitConfirmations(steps, input, prepared, signed);
+    else await waitForConfirmations(steps, input, prepared, signed);
+    return await finish(await steps.completeAction(prepared, signed.hash));
   } catch (err) {
     const error = toActionError(err, prepared);
     if (prepared && !broadcast) await giveBackNonce(steps, prepared);
-    return finish(steps, actionId, await steps.failAction(actionId, error));
+    return finish(await steps.failAction(actionId, error));
   }
 }
 
@@ -69,6 +86,18 @@ async function signAndBroadcast(steps: EngineSteps, prepared: PreparedAction): P
     log.warn('nonce taken by a transaction sent outside the engine; reserving another', { nonce });
   }
   throw ApplicationFailure.create({ type: 'NonceConflict', message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
+}
+
+/** Until the transaction is confirmed, mined successfully or not: a revert is final only once confirmed too. */
+async function awaitConfirmations(steps: EngineSteps, input: ActionWorkflowInput, prepared: PreparedAction, signed: SignedAction) {
+  const deadline = Date.now() + input.confirmationTimeoutMs;
+  for (;;) {
+    const state = await steps.awaitConfirmations(prepared.actionId, prepared.chainId, signed, input.confirmations, FOLLOWER_WAIT_MS);
+    if (state.state === 'confirmed') return;
+    if (Date.now() >= deadline) {
+      throw ApplicationFailure.create({ type: 'ConfirmationTimeout', message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
+    }
+  }
 }
 
 async function waitForConfirmations(steps: EngineSteps, input: ActionWorkflowInput, prepared: PreparedAction, signed: SignedAction) {
@@ -97,13 +126,6 @@ async function giveBackNonce(steps: EngineSteps, prepared: PreparedAction) {
   } catch (err) {
     log.warn('could not fill the nonce gap; the next action of this signer will use it', { nonce: released.nonce, error: String(err) });
   }
-}
-
-/** The outcome is recorded: mark it for search and hand its event to the webhook deliveries, which run on their own. */
-async function finish(steps: EngineSteps, actionId: string, status: 'succeeded' | 'failed') {
-  upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
-  await steps.fanOutEvent(actionId);
-  return status;
 }
 
 function toActionError(err: unknown, prepared: PreparedAction | undefined): ActionError {

@@ -19,10 +19,12 @@ describe('workflow determinism', () => {
     'mint-reverted', 'mint-signer-rejected', 'mint-rejected-gap-filled', 'mint-signer-down-then-back',
   ];
 
-  test('there are recorded histories of every path through the workflow, from before and after the local-steps patch', () => {
+  test('there are recorded histories of every path through the workflow, from before and after each patch', () => {
     expect(files).toEqual(expect.arrayContaining([
       ...actionPaths.map((name) => `${name}.json`),
-      // Recorded before the engine's steps became local activities: actions still running from then must finish.
+      // Recorded before the chain follower and the outbox dispatcher, and before the engine's steps became local
+      // activities: actions still running from then must finish.
+      ...actionPaths.map((name) => `local-steps-${name}.json`),
       ...actionPaths.map((name) => `remote-steps-${name}.json`),
       'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
     ]));

@@ -2,7 +2,7 @@ import { ALICE } from '../support/accounts';
 import { startHarness, type EngineProcess, type Harness } from '../support/harness';
 import { startReceiver } from '../support/receiver';
 
-/** WORKER_TASK_QUEUES splits the workers into pools: actions on one, webhook deliveries on another. */
+/** WORKER_TASK_QUEUES splits the workers into pools: actions on one, the webhook dispatcher and delivery workflows on another. */
 describe('worker pools per task queue', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -24,8 +24,10 @@ describe('worker pools per task queue', () => {
 
     await new Promise((r) => setTimeout(r, 1500));
     expect(receiver.received).toHaveLength(0);
-    const waiting = (await h.request('GET', `/v1/webhooks/deliveries?endpointId=${endpoint.body.id}`)).body.data;
-    expect(waiting.map((d: { status: string }) => d.status)).toEqual(['pending']);
+    // The event waits in the outbox: only a process polling the webhook queue runs the dispatcher.
+    expect((await h.request('GET', `/v1/webhooks/deliveries?endpointId=${endpoint.body.id}`)).body.data).toEqual([]);
+    const [event] = await h.db.query<{ dispatched_at: Date | null }>('SELECT dispatched_at FROM outbox_events WHERE action_id = $1', [mint.body.actionId]);
+    expect(event.dispatched_at).toBeNull();
 
     const webhooksWorker = await h.startWorker({ WORKER_TASK_QUEUES: 'webhooks' });
     const deadline = Date.now() + 30_000;

@@ -48,7 +48,7 @@ export default async function globalSetup() {
 
   const signerSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const blockedRecipient = '0x000000000000000000000000000000000000dEaD';
-  const chains = [{ name: 'anvil', chainId: CHAIN_ID, rpcUrl: anvil.rpcUrl, confirmations: 1, pollIntervalMs: 500 }];
+  const chains = [{ name: 'anvil', chainId: CHAIN_ID, rpcUrl: anvil.rpcUrl, confirmations: 1, pollIntervalMs: 200 }];
   const signer = await startSigner({ privateKey: SIGNER_KEY, secret: signerSecret, chains, host: '127.0.0.1', port: 0, blockedRecipients: [blockedRecipient], log: () => undefined });
 
   const stack: TestStack = {

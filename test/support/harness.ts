@@ -45,7 +45,7 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 export async function startHarness() {
   const stack = testStack();
   const taskQueue = `test-${randomUUID()}`;
-  const chains = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 500 }];
+  const chains = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 200 }];
   const registry = new ChainRegistry(chains);
   const db: Database = connectPostgres(stack.databaseUrl);
   await migrate(db);

@@ -77,11 +77,13 @@ export interface WebhookRoutesDeps {
   secrets: SecretBox;
   webhooks: WebhookSettings;
   startDelivery: DeliveryStarter;
+  /** A webhook dispatcher in this process, if any: test deliveries go out at once instead of at its next poll. */
+  wakeDispatcher?: () => void;
 }
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
-export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery }: WebhookRoutesDeps): Router {
+export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, wakeDispatcher }: WebhookRoutesDeps): Router {
   const router = Router();
   const checkUrl = async (url: string) => {
     const refusal = await urlRefusal(url, settings.allowPrivateUrls);
@@ -179,7 +181,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery }
     const event = { ...example, id: `evt_test_${randomUUID()}`, test: true, timestamp: Date.now() };
     const deliveryId = deliveryIdFor(event.id, endpoint.id);
     await insertDelivery(db, { id: deliveryId, project_id: endpoint.project_id, endpoint_id: endpoint.id, event_id: event.id, event_type: type, payload: event });
-    await startDelivery(deliveryId);
+    wakeDispatcher?.();
     res.status(202).json({ deliveryId, eventId: event.id, eventType: type });
   });
 

@@ -1,0 +1,127 @@
+import type { Database, Queryable } from '../db/database';
+import type { DeliveryRow, EndpointRow } from './webhooks';
+
+export interface OutboxEvent {
+  id: string;
+  project_id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  collection_id: string;
+  chain: string;
+}
+
+export interface NewDelivery {
+  id: string;
+  project_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'skipped';
+}
+
+/**
+ * Turns outbox events into deliveries in one transaction: `plan` says which deliveries each event gets
+ * (from the endpoints of its project); the events are then marked dispatched. Events another dispatcher
+ * holds are skipped; a delivery that exists already is kept as it is.
+ */
+export async function dispatchOutboxEvents(
+  db: Database,
+  limit: number,
+  plan: (event: OutboxEvent, endpoints: EndpointRow[]) => NewDelivery[],
+  onlyActionId?: string,
+): Promise<{ events: number; deliveries: number }> {
+  return db.transaction(async (tx) => {
+    const events = await tx.query<OutboxEvent>(
+      `SELECT o.id, o.project_id, o.type, o.payload, a.collection_id, a.chain FROM outbox_events o JOIN actions a ON a.id = o.action_id
+       WHERE o.dispatched_at IS NULL AND ($2::text IS NULL OR o.action_id = $2) ORDER BY o.created_at LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
+      [limit, onlyActionId ?? null],
+    );
+    if (events.length === 0) return { events: 0, deliveries: 0 };
+    const endpoints = await tx.query<EndpointRow>(
+      `SELECT * FROM webhook_endpoints WHERE project_id = ANY($1) AND status IN ('active', 'paused') ORDER BY id`,
+      [[...new Set(events.map((e) => e.project_id))]],
+    );
+    const deliveries = events.flatMap((event) => plan(event, endpoints.filter((e) => e.project_id === event.project_id)));
+    await insertDeliveries(tx, deliveries);
+    await tx.query('UPDATE outbox_events SET dispatched_at = now() WHERE id = ANY($1)', [events.map((e) => e.id)]);
+    return { events: events.length, deliveries: deliveries.length };
+  });
+}
+
+export async function insertDeliveries(db: Queryable, deliveries: NewDelivery[]) {
+  if (deliveries.length === 0) return;
+  await db.query(
+    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status, last_error)
+     SELECT id, project_id, endpoint_id, event_id, event_type, payload::jsonb, status, CASE WHEN status = 'skipped' THEN 'endpoint paused' END
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+       AS d(id, project_id, endpoint_id, event_id, event_type, payload, status)
+     ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
+    [
+      deliveries.map((d) => d.id), deliveries.map((d) => d.project_id), deliveries.map((d) => d.endpoint_id), deliveries.map((d) => d.event_id),
+      deliveries.map((d) => d.event_type), deliveries.map((d) => JSON.stringify(d.payload)), deliveries.map((d) => d.status),
+    ],
+  );
+}
+
+/**
+ * Takes pending first attempts, oldest first, for `holdMs`: past that a crashed dispatcher's deliveries
+ * are taken over by another. Endpoints in `skipEndpoints` (whose queue is full) are left for later.
+ */
+export async function claimFirstAttempts(db: Queryable, limit: number, holdMs: number, skipEndpoints: string[]): Promise<DeliveryRow[]> {
+  const rows = await db.query<DeliveryRow>(
+    `UPDATE webhook_deliveries SET claimed_until = now() + make_interval(secs => $2::float8 / 1000)
+     WHERE id IN (
+       SELECT id FROM webhook_deliveries
+       WHERE status = 'pending' AND NOT in_workflow AND (claimed_until IS NULL OR claimed_until < now()) AND endpoint_id <> ALL($3::text[])
+       ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
+    [limit, holdMs, skipEndpoints],
+  );
+  return rows.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || a.id.localeCompare(b.id));
+}
+
+export interface FirstAttempt {
+  deliveryId: string;
+  /** Absent when the delivery was not sent (its endpoint is no longer active). */
+  attempt?: { startedAt: Date; statusCode: number | null; latencyMs: number; responseBody: string | null; error: string | null };
+  /** How the delivery goes on: done, or handed to a delivery workflow for its retries. */
+  next: 'succeeded' | 'failed' | 'skipped' | 'in_workflow';
+}
+
+/** Records a batch of first attempts and where each delivery goes next, in one transaction. */
+export async function recordFirstAttempts(db: Database, results: FirstAttempt[]) {
+  if (results.length === 0) return;
+  const sent = results.filter((r) => r.attempt);
+  const a = sent.map((r) => r.attempt!);
+  await db.transaction(async (tx) => {
+    if (sent.length > 0) {
+      await tx.query(
+        `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, latency_ms, response_body, error)
+         SELECT delivery_id, 1, started_at, status_code, latency_ms, response_body, error
+         FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[])
+           AS a(delivery_id, started_at, status_code, latency_ms, response_body, error)
+         ON CONFLICT DO NOTHING`,
+        [sent.map((r) => r.deliveryId), a.map((x) => x.startedAt), a.map((x) => x.statusCode), a.map((x) => x.latencyMs),
+          a.map((x) => x.responseBody), a.map((x) => x.error)],
+      );
+    }
+    await tx.query(
+      `UPDATE webhook_deliveries d SET
+         attempts = CASE WHEN n.sent THEN GREATEST(d.attempts, 1) ELSE d.attempts END,
+         last_status_code = CASE WHEN n.sent THEN n.status_code ELSE d.last_status_code END,
+         last_error = CASE WHEN n.sent THEN n.error ELSE 'endpoint not active' END,
+         status = CASE WHEN n.next = 'in_workflow' THEN 'pending' ELSE n.next END,
+         in_workflow = n.next = 'in_workflow', claimed_until = NULL, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::boolean[], $4::int[], $5::text[]) AS n(id, next, sent, status_code, error)
+       WHERE d.id = n.id AND d.status = 'pending'`,
+      [results.map((r) => r.deliveryId), results.map((r) => r.next), results.map((r) => Boolean(r.attempt)),
+        results.map((r) => r.attempt?.statusCode ?? null), results.map((r) => r.attempt?.error ?? null)],
+    );
+  });
+}
+
+/** Gives up the hold on deliveries not sent after all (a dispatcher stopping), for another to take now. */
+export async function releaseClaims(db: Queryable, deliveryIds: string[]) {
+  await db.query(`UPDATE webhook_deliveries SET claimed_until = NULL WHERE id = ANY($1) AND status = 'pending' AND NOT in_workflow`, [deliveryIds]);
+}

@@ -1,0 +1,185 @@
+import type { Database } from '../db/database';
+import type { Metrics } from '../observability/metrics';
+import type { SecretBox } from '../secrets/secret-box';
+import { claimFirstAttempts, dispatchOutboxEvents, recordFirstAttempts, releaseClaims, type FirstAttempt } from '../store/dispatch';
+import { getEndpoint, recordEndpointHealth, type DeliveryRow } from '../store/webhooks';
+import { attemptDelivery, isSuccess } from './attempt';
+import { planDeliveries } from './plan-deliveries';
+
+export interface DispatcherDeps {
+  db: Database;
+  secrets: SecretBox;
+  settings: { timeoutMs: number; allowPrivateUrls: boolean; retryScheduleMs: number[]; disableAfterMs: number };
+  /** Starts the delivery workflow that makes the attempts from `firstAttempt` on, after the given delays. */
+  handOff(deliveryId: string, firstAttempt: number, scheduleMs: number[]): Promise<void>;
+  metrics: Metrics;
+  log(message: string, fields?: Record<string, unknown>): void;
+}
+
+const EVENTS_PER_ROUND = 200;
+const CLAIMS_PER_ROUND = 500;
+/** Deliveries queued for one endpoint before the dispatcher stops taking more of its deliveries. */
+const QUEUE_PER_ENDPOINT = 200;
+/** Deliveries sent one after the other before their results are written together. */
+const SEND_BATCH = 50;
+const IDLE_POLL_MS = 100;
+/** After a failed first attempt, an endpoint's next deliveries go straight to workflows for this long. */
+const FAILING_ENDPOINT_MS = 30_000;
+const HANDOFF_PARALLELISM = 16;
+
+interface EndpointQueue {
+  pending: DeliveryRow[];
+  ids: Set<string>;
+  draining?: Promise<void>;
+}
+
+/**
+ * Makes every delivery's first attempt as soon as it exists, without a workflow: outbox events become
+ * deliveries, and each endpoint gets a queue sent in order, one delivery at a time, so a slow or hanging
+ * endpoint holds up only itself. A delivery whose first attempt fails goes to a delivery workflow for its
+ * retries (the durable schedule); while an endpoint keeps failing, its deliveries go there directly.
+ * Deliveries are held while being sent; a dispatcher that dies leaves them to another once the hold expires.
+ */
+export class WebhookDispatcher {
+  private readonly queues = new Map<string, EndpointQueue>();
+  private readonly failingUntil = new Map<string, number>();
+  private readonly holdMs: number;
+  private stopped = false;
+  private wakeUp?: () => void;
+  private woken = false;
+  private loop?: Promise<void>;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.holdMs = Math.max(60_000, deps.settings.timeoutMs * 4);
+  }
+
+  start() {
+    this.loop ??= this.run();
+  }
+
+  /** New work may be waiting (an event recorded, a delivery stored): look now rather than at the next poll. */
+  wake = () => {
+    this.woken = true;
+    this.wakeUp?.();
+  };
+
+  /** Stops taking work, lets each endpoint finish the delivery it is sending, and releases the rest. */
+  async stop() {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+    await Promise.all([...this.queues.values()].map((q) => q.draining));
+    const left = [...this.queues.values()].flatMap((q) => q.pending.map((d) => d.id));
+    if (left.length > 0) await releaseClaims(this.deps.db, left);
+  }
+
+  private async run() {
+    while (!this.stopped) {
+      let found = false;
+      try {
+        const { events } = await dispatchOutboxEvents(this.deps.db, EVENTS_PER_ROUND, planDeliveries);
+        const full = [...this.queues].filter(([, q]) => q.pending.length >= QUEUE_PER_ENDPOINT).map(([id]) => id);
+        const claimed = await claimFirstAttempts(this.deps.db, CLAIMS_PER_ROUND, this.holdMs, full);
+        for (const delivery of claimed) this.enqueue(delivery);
+        found = events > 0 || claimed.length > 0;
+      } catch (err) {
+        this.deps.log('webhook dispatch failed; trying again', { error: (err as Error).message });
+      }
+      if (!found) await this.idle();
+    }
+  }
+
+  private async idle() {
+    if (this.woken) {
+      this.woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, IDLE_POLL_MS);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = undefined;
+    this.woken = false;
+  }
+
+  private enqueue(delivery: DeliveryRow) {
+    let queue = this.queues.get(delivery.endpoint_id);
+    if (!queue) {
+      queue = { pending: [], ids: new Set() };
+      this.queues.set(delivery.endpoint_id, queue);
+    }
+    if (queue.ids.has(delivery.id)) return;
+    queue.ids.add(delivery.id);
+    queue.pending.push(delivery);
+    queue.draining ??= this.drain(delivery.endpoint_id, queue).finally(() => {
+      queue.draining = undefined;
+      if (queue.pending.length === 0) this.queues.delete(delivery.endpoint_id);
+    });
+  }
+
+  private async drain(endpointId: string, queue: EndpointQueue) {
+    while (queue.pending.length > 0 && !this.stopped) {
+      let handled = SEND_BATCH;
+      try {
+        handled = await this.sendBatch(endpointId, queue.pending.slice(0, SEND_BATCH));
+      } catch (err) {
+        // Left held: they are taken up again once the hold expires.
+        this.deps.log('webhook first attempts could not be recorded', { endpointId, error: (err as Error).message });
+      }
+      for (const d of queue.pending.splice(0, handled)) queue.ids.delete(d.id);
+    }
+  }
+
+  /** Sends a batch in order and records it; returns how many were handled (fewer when stopping). */
+  private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<number> {
+    const { db, secrets, settings, metrics } = this.deps;
+    const endpoint = await getEndpoint(db, endpointId);
+    const results: FirstAttempt[] = [];
+    const handOffs: [string, number, number[]][] = [];
+    /** What the deliveries that ended here say of the endpoint, the latest one counting. */
+    let health: 'succeeded' | 'failed' | 'gone' | undefined;
+    for (const delivery of batch) {
+      if (this.stopped) break;
+      if (!endpoint || endpoint.status !== 'active' || health === 'gone') {
+        results.push({ deliveryId: delivery.id, next: 'skipped' });
+        continue;
+      }
+      if ((this.failingUntil.get(endpointId) ?? 0) > Date.now()) {
+        results.push({ deliveryId: delivery.id, next: 'in_workflow' });
+        handOffs.push([delivery.id, 1, settings.retryScheduleMs]);
+        continue;
+      }
+      const startedAt = new Date();
+      const sent = await attemptDelivery(endpoint, delivery, secrets, settings);
+      const outcome = isSuccess(sent) ? 'succeeded' : sent.statusCode === 410 ? 'gone' : 'failed';
+      metrics.webhookAttempts.inc({ outcome });
+      let next: FirstAttempt['next'] = outcome === 'succeeded' ? 'succeeded' : 'failed';
+      if (outcome === 'succeeded') this.failingUntil.delete(endpointId);
+      if (outcome === 'failed') {
+        this.failingUntil.set(endpointId, Date.now() + FAILING_ENDPOINT_MS);
+        if (settings.retryScheduleMs.length > 1) {
+          next = 'in_workflow';
+          handOffs.push([delivery.id, 2, settings.retryScheduleMs.slice(1)]);
+        }
+      }
+      if (next !== 'in_workflow') health = outcome;
+      results.push({ deliveryId: delivery.id, attempt: { startedAt, ...sent }, next });
+    }
+    // Workflows first: a crash before the results are written repeats a first attempt, never loses a retry.
+    await inParallel(handOffs, HANDOFF_PARALLELISM, ([id, firstAttempt, schedule]) => this.deps.handOff(id, firstAttempt, schedule));
+    await recordFirstAttempts(db, results);
+    if (health) await recordEndpointHealth(db, endpointId, health, batch[0].created_at, settings.disableAfterMs);
+    for (const r of results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
+    return results.length;
+  }
+}
+
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
