@@ -56,9 +56,9 @@ const envSchema = z.object({
     .pipe(z.array(z.enum(['actions', 'webhooks'])).min(1))
     .default(['actions', 'webhooks']),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
-  // An action's workflow task stays open while its local steps run, waiting for confirmations included.
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(500),
-  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(500),
+  // An action's workflow task stays open while its local steps run, a short wait for confirmations included.
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(200),
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(200),
   WORKER_SHUTDOWN_GRACE: duration('a delay such as 30s').default(30_000),
   WORKER_PORT: port.default(9464),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

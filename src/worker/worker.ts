@@ -46,8 +46,8 @@ export async function createWorkers(opts: WorkerOptions): Promise<Workers> {
       activities,
       workflowBundle,
       maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 100,
-      maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 500,
-      maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions ?? 500,
+      maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 200,
+      maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions ?? 200,
       shutdownGraceTime: opts.shutdownGraceTimeMs ?? 30_000,
     })));
   return {

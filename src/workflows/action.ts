@@ -33,8 +33,11 @@ const remoteSteps: EngineSteps = proxyActivities<Activities>(ENGINE_STEP_OPTIONS
  * Actions started before this change keep polling and fanning out.
  */
 const FOLLOWER_AND_OUTBOX = 'follower-and-outbox';
-/** Short enough to stay inside one workflow task (the SDK extends a task after 80 % of its 10 s timeout). */
-const FOLLOWER_WAIT_MS = 5_000;
+/**
+ * Each wait is a local activity inside the workflow task, so it is kept short (a busy worker must still
+ * complete the task well within its 10 s timeout); between waits the workflow sleeps on a durable timer.
+ */
+const FOLLOWER_WAIT_MS = 3_000;
 
 /** The project's signing endpoint: retried with backoff, then the action fails as signer_unavailable. */
 const { requestSignature, signNonceGapFiller } = proxyActivities<Activities>({
@@ -91,12 +94,15 @@ async function signAndBroadcast(steps: EngineSteps, prepared: PreparedAction): P
 /** Until the transaction is confirmed, mined successfully or not: a revert is final only once confirmed too. */
 async function awaitConfirmations(steps: EngineSteps, input: ActionWorkflowInput, prepared: PreparedAction, signed: SignedAction) {
   const deadline = Date.now() + input.confirmationTimeoutMs;
+  let pauseMs = 1_000;
   for (;;) {
     const state = await steps.awaitConfirmations(prepared.actionId, prepared.chainId, signed, input.confirmations, FOLLOWER_WAIT_MS);
     if (state.state === 'confirmed') return;
     if (Date.now() >= deadline) {
       throw ApplicationFailure.create({ type: 'ConfirmationTimeout', message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
     }
+    await sleep(pauseMs);
+    pauseMs = Math.min(pauseMs * 2, 30_000);
   }
 }
 
