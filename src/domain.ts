@@ -4,6 +4,8 @@ export type ActionStatus = 'pending' | 'succeeded' | 'failed';
 export const ACTION_STAGES = ['queued', 'building', 'awaiting_signature', 'submitted', 'confirming', 'completed'] as const;
 export type ActionStage = (typeof ACTION_STAGES)[number];
 export type TokenStandard = 'erc721' | 'erc1155';
+/** Which build of the collection contracts a collection was deployed with (see contracts/ and artifacts/). */
+export type ContractVersion = 1 | 2;
 
 export type ErrorReason =
   | 'execution_reverted'
@@ -73,6 +75,7 @@ export interface CollectionRow {
   chain: string;
   chain_id: number;
   standard: TokenStandard;
+  contract_version: ContractVersion;
   name: string;
   symbol: string;
   metadata: OpenSeaMetadata;

@@ -7,6 +7,7 @@ export function apiUrls(baseUrl: string) {
     collection: (id) => `${baseUrl}/v1/metadata/collections/${id}`,
     tokenType: (id) => `${baseUrl}/v1/metadata/token-types/${id}`,
     nft: (id, version) => `${baseUrl}/v1/metadata/nfts/${id}/${version}`,
+    tokenBase: (collectionId) => `${baseUrl}/v1/metadata/collections/${collectionId}/tokens/`,
   };
   const resource = (action: Pick<ActionRow, 'type' | 'collection_id' | 'resource_id'>) => {
     const collection = `${baseUrl}/v1/collections/${action.collection_id}`;

@@ -1,10 +1,10 @@
 import { log } from '@temporalio/activity';
 import type { TransactionReceipt } from 'ethers';
 import { recordOutcome, type ActionOutcome } from '../actions/outcome';
-import { ARTIFACTS } from '../chain/artifacts';
+import { collectionArtifact } from '../chain/artifacts';
 import { readReceipt } from '../chain/receipts';
 import { describeRevert } from '../chain/revert';
-import type { ActionError } from '../domain';
+import type { ActionError, CollectionRow } from '../domain';
 import { getAction } from '../store/actions';
 import { findCollectionById } from '../store/resources';
 import type { ActivityDeps } from './deps';
@@ -22,13 +22,13 @@ export function createRecordActivities({ db, chains, urls, metrics }: ActivityDe
     return action.status as 'succeeded' | 'failed';
   }
 
-  async function revertReasonOf(receipt: TransactionReceipt, prepared: PreparedAction, standard: 'erc721' | 'erc1155') {
+  async function revertReasonOf(receipt: TransactionReceipt, prepared: PreparedAction, collection: CollectionRow) {
     const provider = chains.provider(prepared.chainId);
     try {
       await provider.call({ from: prepared.from, to: prepared.transaction.to, data: prepared.transaction.data, blockTag: receipt.blockNumber - 1 });
       return 'execution reverted';
     } catch (err) {
-      return describeRevert(err, ARTIFACTS[standard].abi) ?? 'execution reverted';
+      return describeRevert(err, collectionArtifact(collection.standard, collection.contract_version).abi) ?? 'execution reverted';
     }
   }
 
@@ -41,7 +41,7 @@ export function createRecordActivities({ db, chains, urls, metrics }: ActivityDe
       const receipt = await chains.provider(prepared.chainId).getTransactionReceipt(txHash);
       if (!receipt) throw new Error(`receipt of ${txHash} is not available`);
       if (receipt.status === 1) {
-        const result = readReceipt(action.payload, collection.standard, collection.contract_address, receipt);
+        const result = readReceipt(action.payload, collection, receipt);
         return finish(action.id, { status: 'succeeded', result: { ...result, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() } });
       }
       return finish(action.id, {
@@ -49,7 +49,7 @@ export function createRecordActivities({ db, chains, urls, metrics }: ActivityDe
         error: {
           reason: 'execution_reverted',
           message: `The ${prepared.callInfo.functionName} transaction reverted on chain. Check 'revertReason' for details`,
-          revertReason: await revertReasonOf(receipt, prepared, collection.standard),
+          revertReason: await revertReasonOf(receipt, prepared, collection),
           callInfo: prepared.callInfo,
         },
       });

@@ -1,6 +1,6 @@
 import type { Interface, Log, TransactionReceipt } from 'ethers';
-import type { ActionPayload, TokenStandard } from '../domain';
-import { ARTIFACTS } from './artifacts';
+import type { ActionPayload, ContractVersion, TokenStandard } from '../domain';
+import { collectionArtifact } from './artifacts';
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 
@@ -16,11 +16,11 @@ function findEvent(abi: Interface, logs: readonly Log[], name: string, address: 
 /** What a successful transaction created, read from its receipt. */
 export function readReceipt(
   payload: ActionPayload,
-  standard: TokenStandard,
-  contractAddress: string | null,
+  collection: { standard: TokenStandard; contract_version: ContractVersion; contract_address: string | null },
   receipt: TransactionReceipt,
 ): Record<string, unknown> {
-  const abi = ARTIFACTS[standard].abi;
+  const { standard, contract_address: contractAddress } = collection;
+  const abi = collectionArtifact(standard, collection.contract_version).abi;
   switch (payload.type) {
     case 'collections.create':
       if (!receipt.contractAddress) throw new Error('deployment receipt has no contract address');

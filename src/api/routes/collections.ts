@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { presentAction, presentCollection, presentNft, presentTokenType } from '../../actions/present';
+import { CURRENT_CONTRACT_VERSION } from '../../chain/artifacts';
 import type { ChainRegistry } from '../../chain/chains';
 import type { CollectionRow, OpenSeaMetadata } from '../../domain';
 import {
@@ -64,8 +65,8 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       collectionId, resourceId: collectionId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
       payload: { type: 'collections.create', standard: body.standard, name: body.name, symbol: body.symbol, metadata, maxSupply: body.maxSupply },
     }, (tx) => insertCollection(tx, {
-      id: collectionId, projectId: project.id, chain: chain.name, chainId: chain.chainId, standard: body.standard, name: body.name,
-      symbol: body.symbol, metadata, maxSupply: body.maxSupply, actionId,
+      id: collectionId, projectId: project.id, chain: chain.name, chainId: chain.chainId, standard: body.standard,
+      contractVersion: CURRENT_CONTRACT_VERSION, name: body.name, symbol: body.symbol, metadata, maxSupply: body.maxSupply, actionId,
     })));
   });
 
@@ -156,7 +157,7 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     const id = parse(idParam, req.params.nftId, 'path.nftId');
     const nft = await findNft(db, collection.id, id);
     if (!nft) throw notFound('NFT', id);
-    res.json(presentNft(nft, await findNftMetadata(db, nft.id, nft.metadata_version), urls));
+    res.json(presentNft(nft, collection, await findNftMetadata(db, nft.id, nft.metadata_version), urls));
   });
 
   router.patch('/:collectionId/nfts/:nftId', async (req, res) => {
