@@ -1,6 +1,4 @@
-import { log } from '@temporalio/activity';
 import type { TransactionReceipt } from 'ethers';
-import { recordOutcome, type ActionOutcome } from '../actions/outcome';
 import { collectionArtifact } from '../chain/artifacts';
 import { readReceipt } from '../chain/receipts';
 import { describeRevert } from '../chain/revert';
@@ -8,19 +6,12 @@ import type { ActionError, CollectionRow } from '../domain';
 import { getAction } from '../store/actions';
 import { findCollectionById } from '../store/resources';
 import type { ActivityDeps } from './deps';
+import { actionFinisher } from './finish-action';
 import type { PreparedAction } from './prepare';
 
-export function createRecordActivities({ db, chains, urls, metrics }: ActivityDeps) {
-  async function finish(actionId: string, outcome: ActionOutcome) {
-    const recordedNow = await recordOutcome(db, urls, actionId, outcome);
-    // The stored status, which an earlier attempt may have recorded already.
-    const action = await getAction(db, actionId);
-    if (recordedNow) {
-      metrics.actionsFinished.inc({ type: action.payload.type, status: action.status });
-      log.info('action finished', { type: action.payload.type, status: action.status, ...(action.status === 'failed' ? { reason: action.error?.reason } : {}) });
-    }
-    return action.status as 'succeeded' | 'failed';
-  }
+export function createRecordActivities(deps: ActivityDeps) {
+  const { db, chains } = deps;
+  const finish = actionFinisher(deps);
 
   async function revertReasonOf(receipt: TransactionReceipt, prepared: PreparedAction, collection: CollectionRow) {
     const provider = chains.provider(prepared.chainId);
