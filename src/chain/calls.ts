@@ -58,7 +58,18 @@ export function planCall(payload: ActionPayload, ctx: CallContext): PlannedCall 
       if (!v1) return call('notifyMetadataUpdate', { tokenId });
       return call('setTokenURI', { tokenId, tokenURI: ctx.urls.nft(payload.nftId, payload.metadataVersion) });
     }
+    case 'nfts.createBatch':
+      throw new Error('a batch mint is sent in chunks, each planned by planBatchMintCall');
   }
+}
+
+/** One chunk of a batch mint: a mintBatch call (contract version 2) minting to each recipient in order. */
+export function planBatchMintCall(
+  collection: CollectionRow, tokenTypeId: string | null, items: readonly { recipient: string; amount: string }[],
+): PlannedCall {
+  const recipients = items.map((i) => i.recipient);
+  if (collection.standard === 'erc721') return collectionCall(collection, 'mintBatch', { recipients });
+  return collectionCall(collection, 'mintBatch', { recipients, tokenTypeId: required(tokenTypeId, 'token type id'), amounts: items.map((i) => i.amount) });
 }
 
 function deployment(name: string, symbol: string, maxSupply: string, ctx: CallContext): PlannedCall {

@@ -42,5 +42,24 @@ export function readReceipt(
       const event = findEvent(abi, receipt.logs, 'MetadataUpdate', contractAddress);
       return { tokenId: event.args._tokenId.toString() };
     }
+    case 'nfts.createBatch':
+      throw new Error('a batch mint is read per chunk, by readMintedTokenIds');
   }
+}
+
+/** The token ids a mint transaction of the collection created, in the order it minted them. */
+export function readMintedTokenIds(
+  collection: { standard: TokenStandard; contract_version: ContractVersion; contract_address: string | null },
+  receipt: TransactionReceipt,
+): string[] {
+  const abi = collectionArtifact(collection.standard, collection.contract_version).abi;
+  const mintEvent = collection.standard === 'erc721' ? 'Transfer' : 'TransferSingle';
+  const ids: string[] = [];
+  for (const log of receipt.logs) {
+    if (collection.contract_address && log.address.toLowerCase() !== collection.contract_address.toLowerCase()) continue;
+    const parsed = abi.parseLog(log);
+    if (parsed?.name !== mintEvent || parsed.args.from !== ZERO_ADDRESS) continue;
+    ids.push((collection.standard === 'erc721' ? parsed.args.tokenId : parsed.args.id).toString());
+  }
+  return ids;
 }

@@ -63,7 +63,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     const startAction = createActionStarter(h.client, h.taskQueue, chains);
     // An app whose workflow start never returns stands for a process that stopped right after storing the action.
     const neverStarts = createApp({
-      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [],
+      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', batchBodyLimit: '10mb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [],
       startAction: () => new Promise(() => undefined),
       startDelivery: createDeliveryStarter(h.client, webhookTaskQueue(h.taskQueue), h.webhooks.retryScheduleMs),
     });
@@ -95,7 +95,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     const chains = new ChainRegistry([]);
     const adminToken = `admin-${'x'.repeat(30)}`;
     const app = createApp({
-      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [], adminToken,
+      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', batchBodyLimit: '10mb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [], adminToken,
       startAction: createActionStarter(h.client, h.taskQueue, chains),
       startDelivery: createDeliveryStarter(h.client, webhookTaskQueue(h.taskQueue), h.webhooks.retryScheduleMs),
     });
