@@ -114,6 +114,24 @@ export async function findTokenTypeByTokenId(db: Queryable, collectionId: string
   return row;
 }
 
+/**
+ * The metadata a version 2 token URI serves: the newest version whose update transaction is on its way or
+ * done, so a marketplace reacting to the MetadataUpdate event already reads it (a failed update's version
+ * is never served).
+ */
+export async function findAnnouncedNftMetadata(db: Queryable, nftId: string): Promise<OpenSeaMetadata | undefined> {
+  const [row] = await db.query<{ metadata: OpenSeaMetadata }>(
+    `SELECT m.metadata FROM nft_metadata m
+     WHERE m.nft_id = $1 AND (m.version = 1 OR EXISTS (
+       SELECT 1 FROM actions a WHERE a.type = 'nfts.update' AND a.resource_id = m.nft_id
+         AND (a.payload->>'metadataVersion')::int = m.version
+         AND (a.status = 'succeeded' OR (a.status = 'pending' AND a.stage IN ('submitted', 'confirming')))))
+     ORDER BY m.version DESC LIMIT 1`,
+    [nftId],
+  );
+  return row?.metadata;
+}
+
 export async function findNftMetadata(db: Queryable, nftId: string, version: number): Promise<OpenSeaMetadata | undefined> {
   const [row] = await db.query<{ metadata: OpenSeaMetadata }>('SELECT metadata FROM nft_metadata WHERE nft_id = $1 AND version = $2', [nftId, version]);
   return row?.metadata;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Queryable } from '../../db/database';
 import type { OpenSeaMetadata } from '../../domain';
 import {
-  findCollectionById, findNftById, findNftByTokenId, findNftMetadata, findTokenTypeById, findTokenTypeByTokenId,
+  findAnnouncedNftMetadata, findCollectionById, findNftById, findNftByTokenId, findNftMetadata, findTokenTypeById, findTokenTypeByTokenId,
 } from '../../store/resources';
 import { notFound, parseInput } from '../problem';
 import { idParam } from '../schemas';
@@ -32,7 +32,7 @@ export function metadataRoutes(db: Queryable): Router {
     let metadata: OpenSeaMetadata | undefined = (await findTokenTypeByTokenId(db, collectionId, token))?.metadata;
     if (!metadata) {
       const nft = await findNftByTokenId(db, collectionId, token);
-      if (nft) metadata = await findNftMetadata(db, nft.id, nft.metadata_version);
+      if (nft) metadata = await findAnnouncedNftMetadata(db, nft.id);
     }
     if (!metadata) throw notFound('token', `${req.params.id}/${req.params.tokenId}`);
     res.set('cache-control', 'no-cache').json(metadata);

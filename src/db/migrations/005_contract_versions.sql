@@ -6,3 +6,5 @@ ALTER TABLE collections ADD COLUMN contract_version integer NOT NULL DEFAULT 1;
 -- Version 2 contracts point token URIs at /v1/metadata/collections/:id/tokens/:tokenId.
 CREATE INDEX nfts_by_token ON nfts (collection_id, token_id);
 CREATE INDEX token_types_by_token ON token_types (collection_id, token_type_id);
+-- ...serving the newest metadata version whose update is on its way (found through its action).
+CREATE INDEX actions_by_updated_nft ON actions (resource_id) WHERE type = 'nfts.update';
