@@ -103,6 +103,7 @@ describe('batch mints', () => {
     });
     expect(swords.status).toBe(202);
     expect(await h.waitForAction(swords.body.actionId)).toMatchObject({ status: 'succeeded', resource: { items: { total: 3, minted: 3, failed: 0 } } });
+    await h.recordHistory('batch-mint-erc1155', swords.body.actionId);
     const swordItems = await allItems(swords.body.actionId);
     expect(new Set(swordItems.map((i) => i.tokenId)).size).toBe(3);
     expect(await contract.balanceOf(BOB, BigInt(swordItems[1].tokenId))).toBe(1n);
@@ -135,6 +136,7 @@ describe('batch mints', () => {
     const failed = await h.waitForAction(refused.body.actionId);
     expect(failed).toMatchObject({ status: 'failed', error: { reason: 'signer_rejected' }, resource: { items: { total: 2, minted: 0, failed: 2 }, transactions: [] } });
     expect((await allItems(refused.body.actionId)).map((i) => [i.status, i.tokenId, i.txHash])).toEqual([['failed', null, null], ['failed', null, null]]);
+    await h.recordHistory('batch-mint-signer-rejected', refused.body.actionId);
     const [event] = await h.db.query<{ type: string }>('SELECT type FROM outbox_events WHERE action_id = $1', [refused.body.actionId]);
     expect(event.type).toBe('nfts.createBatch.failed');
 

@@ -25,6 +25,7 @@ describe('workflow determinism', () => {
       // Recorded before the engine's steps became local activities: actions still running from then must finish.
       ...actionPaths.map((name) => `remote-steps-${name}.json`),
       'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
+      'batch-mint-erc1155.json', 'batch-mint-signer-rejected.json',
     ]));
   });
 
