@@ -132,5 +132,7 @@ describe('every action type, end to end', () => {
     expect(await h.waitForAction(update.body.actionId)).toMatchObject({ status: 'succeeded', resource: { tokenId: '1' } });
     expect(await contract.tokenURI(1)).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/2`);
     expect((await h.request('GET', `/v1/collections/${collectionId}/nfts/${nftId}`)).body.tokenURI).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/2`);
+    const batch = await h.request('POST', `/v1/collections/${collectionId}/nfts/batch`, { items: [{ recipient: ALICE, metadata: { name: 'Old Two' } }] });
+    expect([batch.status, batch.body.code]).toEqual([409, 'batch_mint_unsupported']);
   });
 });

@@ -14,6 +14,9 @@ import { fieldProblem, notFound, parseInput as parse, Problem, type FieldError }
 import { batchMintBody, createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, mintBody, updateNftBody } from '../schemas';
 import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../submit-action';
 
+/** ERC-1155 contract version 2 packs a type's maxSupply and minted count into one storage slot. */
+const MAX_TOKEN_TYPE_SUPPLY = 2n ** 120n - 1n;
+
 export interface CollectionRoutesDeps extends SubmitDeps {
   chains: ChainRegistry;
 }
@@ -102,6 +105,9 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       throw new Problem(409, 'not_erc1155', 'Token types exist only in ERC-1155 collections', `Collection ${collection.id} is ${collection.standard}`);
     }
     requireDeployed(collection);
+    if (collection.contract_version >= 2 && BigInt(body.maxSupply) > MAX_TOKEN_TYPE_SUPPLY) {
+      throw fieldProblem([{ field: 'body.maxSupply', message: `at most ${MAX_TOKEN_TYPE_SUPPLY} (the contract keeps a type's supply in 120 bits)` }]);
+    }
     const key = keyOf(req);
     const actionId = actionIdFor(project.id, key);
     const tokenTypeId = randomUUID();
