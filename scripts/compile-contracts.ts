@@ -1,10 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS_DIR, compileContracts } from '../src/contracts/compile';
+import { compileContracts, CURRENT_VERSION_DIRS } from '../src/contracts/compile';
 
-mkdirSync(ARTIFACTS_DIR, { recursive: true });
-for (const artifact of compileContracts()) {
-  const file = path.join(ARTIFACTS_DIR, `${artifact.contractName}.json`);
+// Only the current contract version: earlier versions are deployed and their artifacts stay frozen.
+const { contracts, artifacts } = CURRENT_VERSION_DIRS;
+mkdirSync(artifacts, { recursive: true });
+for (const artifact of compileContracts(contracts)) {
+  const file = path.join(artifacts, `${artifact.contractName}.json`);
   writeFileSync(file, `${JSON.stringify(artifact, null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), file)} (${(artifact.bytecode.length - 2) / 2} bytes of init code)`);
 }

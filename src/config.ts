@@ -99,6 +99,7 @@ const envSchema = z.object({
   MIGRATE_ON_START: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),
+  BATCH_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('10mb'),
 });
 
 /** Every setting the engine reads from its environment. */

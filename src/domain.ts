@@ -1,9 +1,11 @@
-export const ACTION_TYPES = ['collections.create', 'tokenTypes.create', 'nfts.create', 'nfts.update'] as const;
+export const ACTION_TYPES = ['collections.create', 'tokenTypes.create', 'nfts.create', 'nfts.update', 'nfts.createBatch'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 export type ActionStatus = 'pending' | 'succeeded' | 'failed';
 export const ACTION_STAGES = ['queued', 'building', 'awaiting_signature', 'submitted', 'confirming', 'completed'] as const;
 export type ActionStage = (typeof ACTION_STAGES)[number];
 export type TokenStandard = 'erc721' | 'erc1155';
+/** Which build of the collection contracts a collection was deployed with (see contracts/ and artifacts/). */
+export type ContractVersion = 1 | 2;
 
 export type ErrorReason =
   | 'execution_reverted'
@@ -34,7 +36,9 @@ export type ActionPayload =
   | { type: 'collections.create'; standard: TokenStandard; name: string; symbol: string; metadata: OpenSeaMetadata; maxSupply: string }
   | { type: 'tokenTypes.create'; tokenTypeId: string; metadata: OpenSeaMetadata; maxSupply: string; fungible: boolean }
   | { type: 'nfts.create'; nftId: string; recipient: string; tokenTypeId: string | null; amount: string }
-  | { type: 'nfts.update'; nftId: string; metadataVersion: number };
+  | { type: 'nfts.update'; nftId: string; metadataVersion: number }
+  /** The items (one NFT each) are in batch_mint_items, never in the payload. */
+  | { type: 'nfts.createBatch'; tokenTypeId: string | null; itemCount: number };
 
 export interface ActionRow {
   id: string;
@@ -73,6 +77,7 @@ export interface CollectionRow {
   chain: string;
   chain_id: number;
   standard: TokenStandard;
+  contract_version: ContractVersion;
   name: string;
   symbol: string;
   metadata: OpenSeaMetadata;

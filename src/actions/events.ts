@@ -10,7 +10,7 @@ import type { ApiUrls } from './urls';
  */
 export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: ApiUrls) {
   const collection = await findCollectionById(tx, action.collection_id);
-  const result = (action.result ?? {}) as Record<string, string | undefined>;
+  const result = (action.result ?? {}) as Record<string, unknown>;
   const { payload } = action;
   const type = `${action.type}.${action.status}`;
   const data: Record<string, unknown> = {
@@ -28,6 +28,13 @@ export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: 
   if (payload.type === 'nfts.update') {
     data.token = { id: payload.nftId, tokenId: result.tokenId, metadataVersion: payload.metadataVersion };
     data.changes = ['metadata'];
+  }
+  if (payload.type === 'nfts.createBatch') {
+    // Counts and transactions only: the per-recipient results are paged from the items route.
+    if (payload.tokenTypeId) data.tokenType = { id: payload.tokenTypeId };
+    data.items = result.items;
+    data.transactions = result.transactions;
+    data.itemsUrl = result.itemsUrl;
   }
   if (action.error) data.error = action.error;
   const event = {

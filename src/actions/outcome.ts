@@ -1,11 +1,15 @@
 import type { Database, Queryable } from '../db/database';
 import type { ActionError, ActionRow } from '../domain';
 import { finishAction } from '../store/actions';
+import { failUnmintedBatchItems } from '../store/batch-mints';
 import { releaseSupply } from '../store/resources';
 import { recordActionEvent } from './events';
 import type { ApiUrls } from './urls';
 
-export type ActionOutcome = { status: 'succeeded'; result: Record<string, unknown> } | { status: 'failed'; error: ActionError };
+export type ActionOutcome =
+  | { status: 'succeeded'; result: Record<string, unknown> }
+  /** A batch mint that failed in part still reports what it minted. */
+  | { status: 'failed'; error: ActionError; result?: Record<string, unknown> };
 
 /** Applies a finished action to what it created. */
 async function applyToResources(tx: Queryable, action: ActionRow) {
@@ -38,6 +42,13 @@ async function applyToResources(tx: Queryable, action: ActionRow) {
           payload.nftId, payload.metadataVersion,
         ]);
       }
+      return;
+    case 'nfts.createBatch': {
+      // Minted items were recorded chunk by chunk; whatever was not minted fails now and frees its supply.
+      const unminted = await failUnmintedBatchItems(tx, action.id);
+      if (payload.tokenTypeId) await releaseSupply(tx, 'token_types', payload.tokenTypeId, unminted);
+      else await releaseSupply(tx, 'collections', action.collection_id, unminted);
+    }
   }
 }
 

@@ -27,6 +27,7 @@ export function presentCollection(c: CollectionRow) {
     chain: c.chain,
     chainId: c.chain_id,
     standard: c.standard,
+    contractVersion: c.contract_version,
     name: c.name,
     symbol: c.symbol,
     metadata: c.metadata,
@@ -52,7 +53,13 @@ export function presentTokenType(t: TokenTypeRow) {
   };
 }
 
-export function presentNft(n: NftRow, metadata: unknown, urls: ApiUrls) {
+/** Where the NFT's contract points its metadata (version 2: a fixed URI per token id, known once minted). */
+function tokenUriOf(n: NftRow, collection: CollectionRow, urls: ApiUrls): string | null {
+  if (collection.contract_version === 1) return urls.metadata.nft(n.id, n.metadata_version);
+  return n.token_id ? urls.metadata.tokenBase(collection.id) + n.token_id : null;
+}
+
+export function presentNft(n: NftRow, collection: CollectionRow, metadata: unknown, urls: ApiUrls) {
   return {
     id: n.id,
     collectionId: n.collection_id,
@@ -62,7 +69,7 @@ export function presentNft(n: NftRow, metadata: unknown, urls: ApiUrls) {
     amount: n.amount,
     metadata,
     metadataVersion: n.metadata_version,
-    tokenURI: urls.metadata.nft(n.id, n.metadata_version),
+    tokenURI: tokenUriOf(n, collection, urls),
     status: n.status,
     actionId: n.action_id,
     createdAt: iso(n.created_at),

@@ -19,7 +19,7 @@ export async function loadActionContext(db: Queryable, actionId: string, urls: M
   const collection = await findCollectionById(db, action.collection_id);
   if (!collection) throw new Error(`collection ${action.collection_id} not found`);
   const { payload } = action;
-  const tokenTypeId = payload.type === 'nfts.create' ? payload.tokenTypeId : null;
+  const tokenTypeId = payload.type === 'nfts.create' || payload.type === 'nfts.createBatch' ? payload.tokenTypeId : null;
   const nftId = payload.type === 'nfts.update' ? payload.nftId : null;
   return {
     action,

@@ -1,3 +1,6 @@
+import { createBatchPlanActivities } from './batch-plan';
+import { createBatchRecordActivities } from './batch-record';
+import { createBatchSendActivities } from './batch-send';
 import { createBroadcastActivities } from './broadcast';
 import { createConfirmActivities } from './confirm';
 import type { ActivityDeps } from './deps';
@@ -8,7 +11,7 @@ import { createWebhookActivities } from './webhooks';
 
 export type { ActivityDeps } from './deps';
 
-/** Every activity of the action workflow, bound to the clients the worker wires once. */
+/** Every activity of the action, batch mint and webhook workflows, bound to the clients the worker wires once. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPrepareActivities(deps),
@@ -16,6 +19,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createBroadcastActivities(deps),
     ...createConfirmActivities(deps),
     ...createRecordActivities(deps),
+    ...createBatchPlanActivities(deps),
+    ...createBatchSendActivities(deps),
+    ...createBatchRecordActivities(deps),
     ...createWebhookActivities(deps),
   };
 }

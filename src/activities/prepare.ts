@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { ARTIFACTS } from '../chain/artifacts';
+import { collectionArtifact } from '../chain/artifacts';
 import { planCall } from '../chain/calls';
 import { describeRevert } from '../chain/revert';
 import type { CallInfo } from '../domain';
@@ -38,7 +38,7 @@ export function createPrepareActivities({ db, chains, urls }: ActivityDeps) {
       try {
         gas = await provider.estimateGas({ from, to: call.to, data: call.data });
       } catch (err) {
-        const revertReason = describeRevert(err, ARTIFACTS[collection.standard].abi);
+        const revertReason = describeRevert(err, collectionArtifact(collection.standard, collection.contract_version).abi);
         if (!revertReason) throw err;
         throw actionFailure({
           reason: 'execution_reverted',

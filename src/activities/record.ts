@@ -1,35 +1,25 @@
-import { log } from '@temporalio/activity';
 import type { TransactionReceipt } from 'ethers';
-import { recordOutcome, type ActionOutcome } from '../actions/outcome';
-import { ARTIFACTS } from '../chain/artifacts';
+import { collectionArtifact } from '../chain/artifacts';
 import { readReceipt } from '../chain/receipts';
 import { describeRevert } from '../chain/revert';
-import type { ActionError } from '../domain';
+import type { ActionError, CollectionRow } from '../domain';
 import { getAction } from '../store/actions';
 import { findCollectionById } from '../store/resources';
 import type { ActivityDeps } from './deps';
+import { actionFinisher } from './finish-action';
 import type { PreparedAction } from './prepare';
 
-export function createRecordActivities({ db, chains, urls, metrics, wakeDispatcher }: ActivityDeps) {
-  async function finish(actionId: string, outcome: ActionOutcome) {
-    const recordedNow = await recordOutcome(db, urls, actionId, outcome);
-    // The stored status, which an earlier attempt may have recorded already.
-    const action = await getAction(db, actionId);
-    if (recordedNow) {
-      wakeDispatcher();
-      metrics.actionsFinished.inc({ type: action.payload.type, status: action.status });
-      log.info('action finished', { type: action.payload.type, status: action.status, ...(action.status === 'failed' ? { reason: action.error?.reason } : {}) });
-    }
-    return action.status as 'succeeded' | 'failed';
-  }
+export function createRecordActivities(deps: ActivityDeps) {
+  const { db, chains } = deps;
+  const finish = actionFinisher(deps);
 
-  async function revertReasonOf(receipt: TransactionReceipt, prepared: PreparedAction, standard: 'erc721' | 'erc1155') {
+  async function revertReasonOf(receipt: TransactionReceipt, prepared: PreparedAction, collection: CollectionRow) {
     const provider = chains.provider(prepared.chainId);
     try {
       await provider.call({ from: prepared.from, to: prepared.transaction.to, data: prepared.transaction.data, blockTag: receipt.blockNumber - 1 });
       return 'execution reverted';
     } catch (err) {
-      return describeRevert(err, ARTIFACTS[standard].abi) ?? 'execution reverted';
+      return describeRevert(err, collectionArtifact(collection.standard, collection.contract_version).abi) ?? 'execution reverted';
     }
   }
 
@@ -42,7 +32,7 @@ export function createRecordActivities({ db, chains, urls, metrics, wakeDispatch
       const receipt = chains.follower(prepared.chainId).confirmedReceipt(txHash) ?? (await chains.provider(prepared.chainId).getTransactionReceipt(txHash));
       if (!receipt) throw new Error(`receipt of ${txHash} is not available`);
       if (receipt.status === 1) {
-        const result = readReceipt(action.payload, collection.standard, collection.contract_address, receipt);
+        const result = readReceipt(action.payload, collection, receipt);
         return finish(action.id, { status: 'succeeded', result: { ...result, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() } });
       }
       return finish(action.id, {
@@ -50,7 +40,7 @@ export function createRecordActivities({ db, chains, urls, metrics, wakeDispatch
         error: {
           reason: 'execution_reverted',
           message: `The ${prepared.callInfo.functionName} transaction reverted on chain. Check 'revertReason' for details`,
-          revertReason: await revertReasonOf(receipt, prepared, collection.standard),
+          revertReason: await revertReasonOf(receipt, prepared, collection),
           callInfo: prepared.callInfo,
         },
       });

@@ -21,6 +21,8 @@ export interface ApiDeps extends SubmitDeps {
   startDelivery: DeliveryStarter;
   wakeDispatcher?: () => void;
   bodyLimit: string;
+  /** A batch mint carries up to 10,000 items: its route alone takes bodies up to this. */
+  batchBodyLimit: string;
   adminToken?: string;
   /** What /readyz checks (the database, Temporal). */
   readiness: ReadinessCheck[];
@@ -34,7 +36,9 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('etag', false);
   app.use(observeRequests(deps.metrics, deps.log));
   app.use(opsRoutes(deps.metrics, deps.readiness, deps.isStopping));
-  app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  const jsonTypes = ['application/json', 'application/*+json'];
+  app.use('/v1/collections/:collectionId/nfts/batch', express.json({ limit: deps.batchBodyLimit, type: jsonTypes }));
+  app.use(express.json({ limit: deps.bodyLimit, type: jsonTypes }));
   app.use('/v1/metadata', metadataRoutes(deps.db));
   if (deps.adminToken) app.use('/v1/admin', adminRoutes(deps.db, deps.adminToken, deps.secrets));
   app.use('/v1', requireApiKey(deps.db));

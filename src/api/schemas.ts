@@ -59,6 +59,22 @@ export const mintBody = z.strictObject({
 
 export const updateNftBody = z.strictObject({ metadata: nftMetadata });
 
+export const MAX_BATCH_ITEMS = 10_000;
+
+export const batchMintBody = z.strictObject({
+  tokenTypeId: z.uuid().optional(),
+  items: z.array(z.strictObject({
+    recipient: address,
+    metadata: nftMetadata.optional(),
+    amount: positiveUint.default('1'),
+  })).min(1).max(MAX_BATCH_ITEMS),
+});
+
+export const listBatchItemsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(200).optional(),
+});
+
 export const listActionsQuery = z.strictObject({
   type: z.enum(ACTION_TYPES).optional(),
   status: z.enum(['pending', 'succeeded', 'failed']).optional(),

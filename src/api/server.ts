@@ -46,7 +46,7 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
   const startAction = starts.start;
   let stopping = false;
   const app = createApp({
-    db, urls: apiUrls(config.publicBaseUrl), chains, bodyLimit: config.BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction,
+    db, urls: apiUrls(config.publicBaseUrl), chains, bodyLimit: config.BODY_LIMIT, batchBodyLimit: config.BATCH_BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction,
     secrets: parts.secrets, webhooks: webhookSettings(config), metrics: parts.metrics,
     startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), config.WEBHOOK_RETRY_SCHEDULE),
     wakeDispatcher: parts.wakeDispatcher,

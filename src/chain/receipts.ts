@@ -1,6 +1,6 @@
 import type { Interface, Log, TransactionReceipt } from 'ethers';
-import type { ActionPayload, TokenStandard } from '../domain';
-import { ARTIFACTS } from './artifacts';
+import type { ActionPayload, ContractVersion, TokenStandard } from '../domain';
+import { collectionArtifact } from './artifacts';
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 
@@ -16,11 +16,11 @@ function findEvent(abi: Interface, logs: readonly Log[], name: string, address: 
 /** What a successful transaction created, read from its receipt. */
 export function readReceipt(
   payload: ActionPayload,
-  standard: TokenStandard,
-  contractAddress: string | null,
+  collection: { standard: TokenStandard; contract_version: ContractVersion; contract_address: string | null },
   receipt: TransactionReceipt,
 ): Record<string, unknown> {
-  const abi = ARTIFACTS[standard].abi;
+  const { standard, contract_address: contractAddress } = collection;
+  const abi = collectionArtifact(standard, collection.contract_version).abi;
   switch (payload.type) {
     case 'collections.create':
       if (!receipt.contractAddress) throw new Error('deployment receipt has no contract address');
@@ -42,5 +42,24 @@ export function readReceipt(
       const event = findEvent(abi, receipt.logs, 'MetadataUpdate', contractAddress);
       return { tokenId: event.args._tokenId.toString() };
     }
+    case 'nfts.createBatch':
+      throw new Error('a batch mint is read per chunk, by readMintedTokenIds');
   }
+}
+
+/** The token ids a mint transaction of the collection created, in the order it minted them. */
+export function readMintedTokenIds(
+  collection: { standard: TokenStandard; contract_version: ContractVersion; contract_address: string | null },
+  receipt: TransactionReceipt,
+): string[] {
+  const abi = collectionArtifact(collection.standard, collection.contract_version).abi;
+  const mintEvent = collection.standard === 'erc721' ? 'Transfer' : 'TransferSingle';
+  const ids: string[] = [];
+  for (const log of receipt.logs) {
+    if (collection.contract_address && log.address.toLowerCase() !== collection.contract_address.toLowerCase()) continue;
+    const parsed = abi.parseLog(log);
+    if (parsed?.name !== mintEvent || parsed.args.from !== ZERO_ADDRESS) continue;
+    ids.push((collection.standard === 'erc721' ? parsed.args.tokenId : parsed.args.id).toString());
+  }
+  return ids;
 }

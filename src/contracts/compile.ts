@@ -9,8 +9,17 @@ export interface ContractArtifact {
   bytecode: string;
 }
 
-export const CONTRACTS_DIR = path.resolve(__dirname, '../../contracts');
-export const ARTIFACTS_DIR = path.resolve(__dirname, '../../artifacts');
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Where each contract version's sources and artifacts live. Deployed collections keep the version they
+ * were deployed with, so every earlier version stays as it was (frozen); only the current one changes.
+ */
+export const CONTRACT_VERSION_DIRS = {
+  1: { contracts: path.join(ROOT, 'contracts/v1'), artifacts: path.join(ROOT, 'artifacts/v1') },
+  2: { contracts: path.join(ROOT, 'contracts'), artifacts: path.join(ROOT, 'artifacts') },
+} as const;
+export const CURRENT_VERSION_DIRS = CONTRACT_VERSION_DIRS[2];
 
 function resolveImport(importPath: string): { contents: string } | { error: string } {
   try {
@@ -20,11 +29,14 @@ function resolveImport(importPath: string): { contents: string } | { error: stri
   }
 }
 
-/** Compiles every contract in contracts/ with solc-js (deterministic: same sources, same output). */
-export function compileContracts(): ContractArtifact[] {
+/**
+ * Compiles every contract in a directory with solc-js (deterministic: same sources, same output). Sources
+ * are named by file name alone, so a version's bytecode does not depend on the directory it sits in.
+ */
+export function compileContracts(contractsDir: string): ContractArtifact[] {
   const sources: Record<string, { content: string }> = {};
-  for (const file of readdirSync(CONTRACTS_DIR).filter((f) => f.endsWith('.sol'))) {
-    sources[file] = { content: readFileSync(path.join(CONTRACTS_DIR, file), 'utf8') };
+  for (const file of readdirSync(contractsDir).filter((f) => f.endsWith('.sol'))) {
+    sources[file] = { content: readFileSync(path.join(contractsDir, file), 'utf8') };
   }
   const input = {
     language: 'Solidity',

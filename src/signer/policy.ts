@@ -9,7 +9,8 @@ export interface PolicyDeps {
   blockedRecipients: Set<string>;
 }
 
-const COLLECTIONS = Object.values(ARTIFACTS);
+/** Every version's collection contracts: collections keep the version they were deployed with. */
+const COLLECTIONS = Object.values(ARTIFACTS).flatMap((byStandard) => Object.values(byStandard));
 const OWNER_ABI = ['function owner() view returns (address)'];
 
 function decodeEngineCall(data: string): { abi: Interface; name: string; args: Record<string, unknown> } | undefined {
@@ -44,8 +45,10 @@ export async function refusalReason(request: SignRequest, deps: PolicyDeps): Pro
   }
   const call = decodeEngineCall(tx.data);
   if (!call) return 'function not allowed';
-  const recipient = call.args.to;
-  if (typeof recipient === 'string' && deps.blockedRecipients.has(recipient.toLowerCase())) return `recipient ${recipient} is blocked`;
+  // A batch mint names its recipients as an array.
+  const recipients: unknown[] = Array.isArray(call.args.to) ? [...call.args.to] : [call.args.to];
+  const blocked = recipients.find((r) => typeof r === 'string' && deps.blockedRecipients.has(r.toLowerCase()));
+  if (blocked) return `recipient ${blocked} is blocked`;
   const owner = await new Contract(tx.to, OWNER_ABI, provider).owner().catch(() => undefined);
   if (typeof owner !== 'string' || owner.toLowerCase() !== deps.address.toLowerCase()) return `contract ${tx.to} is not owned by this signer`;
   return undefined;

@@ -88,12 +88,12 @@ export async function setActionStage(db: Queryable, actionId: string, stage: Act
 export async function finishAction(
   tx: Queryable,
   actionId: string,
-  outcome: { status: 'succeeded'; result: Record<string, unknown> } | { status: 'failed'; error: ActionError },
+  outcome: { status: 'succeeded'; result: Record<string, unknown> } | { status: 'failed'; error: ActionError; result?: Record<string, unknown> },
 ): Promise<ActionRow | undefined> {
   const [row] = await tx.query<ActionRow>(
     `UPDATE actions SET status = $2, stage = 'completed', result = $3, error = $4, completed_at = now(), updated_at = now()
      WHERE id = $1 AND status = 'pending' RETURNING *`,
-    [actionId, outcome.status, outcome.status === 'succeeded' ? JSON.stringify(outcome.result) : null,
+    [actionId, outcome.status, outcome.result ? JSON.stringify(outcome.result) : null,
       outcome.status === 'failed' ? JSON.stringify(outcome.error) : null],
   );
   return row;

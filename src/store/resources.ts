@@ -1,15 +1,15 @@
 import type { Queryable } from '../db/database';
-import type { CollectionRow, NftRow, OpenSeaMetadata, TokenStandard, TokenTypeRow } from '../domain';
+import type { CollectionRow, ContractVersion, NftRow, OpenSeaMetadata, TokenStandard, TokenTypeRow } from '../domain';
 
 export async function insertCollection(
   tx: Queryable,
-  c: { id: string; projectId: string; chain: string; chainId: number; standard: TokenStandard; name: string; symbol: string;
-    metadata: OpenSeaMetadata; maxSupply: string; actionId: string },
+  c: { id: string; projectId: string; chain: string; chainId: number; standard: TokenStandard; contractVersion: ContractVersion;
+    name: string; symbol: string; metadata: OpenSeaMetadata; maxSupply: string; actionId: string },
 ) {
   await tx.query(
-    `INSERT INTO collections (id, project_id, chain, chain_id, standard, name, symbol, metadata, max_supply, status, action_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (id) DO NOTHING`,
-    [c.id, c.projectId, c.chain, c.chainId, c.standard, c.name, c.symbol, JSON.stringify(c.metadata), c.maxSupply, c.actionId],
+    `INSERT INTO collections (id, project_id, chain, chain_id, standard, contract_version, name, symbol, metadata, max_supply, status, action_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11) ON CONFLICT (id) DO NOTHING`,
+    [c.id, c.projectId, c.chain, c.chainId, c.standard, c.contractVersion, c.name, c.symbol, JSON.stringify(c.metadata), c.maxSupply, c.actionId],
   );
 }
 
@@ -101,6 +101,35 @@ export async function findNft(db: Queryable, collectionId: string, id: string): 
 export async function findNftById(db: Queryable, id: string): Promise<NftRow | undefined> {
   const [row] = await db.query<NftRow>('SELECT * FROM nfts WHERE id = $1', [id]);
   return row;
+}
+
+/** The NFT holding a token id of a collection (for ERC-1155, a non-fungible token's id). */
+export async function findNftByTokenId(db: Queryable, collectionId: string, tokenId: string): Promise<NftRow | undefined> {
+  const [row] = await db.query<NftRow>('SELECT * FROM nfts WHERE collection_id = $1 AND token_id = $2 LIMIT 1', [collectionId, tokenId]);
+  return row;
+}
+
+export async function findTokenTypeByTokenId(db: Queryable, collectionId: string, tokenTypeId: string): Promise<TokenTypeRow | undefined> {
+  const [row] = await db.query<TokenTypeRow>('SELECT * FROM token_types WHERE collection_id = $1 AND token_type_id = $2', [collectionId, tokenTypeId]);
+  return row;
+}
+
+/**
+ * The metadata a version 2 token URI serves: the newest version whose update transaction is on its way or
+ * done, so a marketplace reacting to the MetadataUpdate event already reads it (a failed update's version
+ * is never served).
+ */
+export async function findAnnouncedNftMetadata(db: Queryable, nftId: string): Promise<OpenSeaMetadata | undefined> {
+  const [row] = await db.query<{ metadata: OpenSeaMetadata }>(
+    `SELECT m.metadata FROM nft_metadata m
+     WHERE m.nft_id = $1 AND (m.version = 1 OR EXISTS (
+       SELECT 1 FROM actions a WHERE a.type = 'nfts.update' AND a.resource_id = m.nft_id
+         AND (a.payload->>'metadataVersion')::int = m.version
+         AND (a.status = 'succeeded' OR (a.status = 'pending' AND a.stage IN ('submitted', 'confirming')))))
+     ORDER BY m.version DESC LIMIT 1`,
+    [nftId],
+  );
+  return row?.metadata;
 }
 
 export async function findNftMetadata(db: Queryable, nftId: string, version: number): Promise<OpenSeaMetadata | undefined> {

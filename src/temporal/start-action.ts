@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { ChainRegistry } from '../chain/chains';
 import type { ActionRow } from '../domain';
 import type { actionWorkflow } from '../workflows/action';
+import type { batchMintWorkflow } from '../workflows/batch-mint';
 import { actionWorkflowId } from '../workflows/ids';
 import { ActionStatusKey, ActionTypeKey, ChainIdKey, ProjectIdKey } from './search-attributes';
 
@@ -14,7 +15,9 @@ export function createActionStarter(client: Client, taskQueue: string, chains: C
   return async (action) => {
     const chain = chains.byId(action.chain_id);
     try {
-      await client.workflow.start<typeof actionWorkflow>('actionWorkflow', {
+      // A batch mint is a workflow type of its own; every other action is one transaction.
+      const workflowType = action.type === 'nfts.createBatch' ? 'batchMintWorkflow' : 'actionWorkflow';
+      await client.workflow.start<typeof actionWorkflow | typeof batchMintWorkflow>(workflowType, {
         taskQueue,
         workflowId: actionWorkflowId(action.id),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -5,6 +5,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'tokenTypes.create': 'an ERC-1155 token type creation',
   'nfts.create': 'a mint',
   'nfts.update': 'an NFT metadata update',
+  'nfts.createBatch': 'a batch mint (every chunk confirmed; failed if any item was not minted)',
 };
 
 const exampleData: Record<string, Record<string, unknown>> = {
@@ -22,6 +23,15 @@ const exampleData: Record<string, Record<string, unknown>> = {
     collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
     token: { id: 'a2b3…', tokenId: '1', metadataVersion: 2 },
     changes: ['metadata'],
+  },
+  'nfts.createBatch': {
+    collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+    items: { total: 500, minted: 500, failed: 0 },
+    transactions: [
+      { chunk: 0, txId: '0x4f0e…', nonce: 12, status: 'mined', blockNumber: 61, gasUsed: '7469518' },
+      { chunk: 1, txId: '0x9a41…', nonce: 13, status: 'mined', blockNumber: 61, gasUsed: '7465262' },
+    ],
+    itemsUrl: 'https://nft-engine.example/v1/actions/4eada846-…/items',
   },
 };
 

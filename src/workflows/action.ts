@@ -1,10 +1,9 @@
-import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { ACTION_FAILED, SIGNER_UNAVAILABLE } from '../activities/failures';
 import type { PreparedAction } from '../activities/prepare';
 import type { SignedAction } from '../activities/signing';
-import type { ActionError } from '../domain';
 import { ActionStatusKey } from '../temporal/search-attributes';
+import { toActionError } from './action-error';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -75,7 +74,7 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succe
     else await waitForConfirmations(steps, input, prepared, signed);
     return await finish(await steps.completeAction(prepared, signed.hash));
   } catch (err) {
-    const error = toActionError(err, prepared);
+    const error = toActionError(err, prepared?.callInfo);
     if (prepared && !broadcast) await giveBackNonce(steps, prepared);
     return finish(await steps.failAction(actionId, error));
   }
@@ -132,18 +131,4 @@ async function giveBackNonce(steps: EngineSteps, prepared: PreparedAction) {
   } catch (err) {
     log.warn('could not fill the nonce gap; the next action of this signer will use it', { nonce: released.nonce, error: String(err) });
   }
-}
-
-function toActionError(err: unknown, prepared: PreparedAction | undefined): ActionError {
-  const callInfo = prepared?.callInfo;
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    if (cause.type === ACTION_FAILED && cause.details?.[0]) return cause.details[0] as ActionError;
-    if (cause.type === SIGNER_UNAVAILABLE) {
-      return { reason: 'signer_unavailable', message: `The signing endpoint could not be reached: ${cause.message}`, callInfo };
-    }
-    if (cause.type === 'NonceConflict') return { reason: 'nonce_conflict', message: cause.message, callInfo };
-    if (cause.type === 'ConfirmationTimeout') return { reason: 'confirmation_timeout', message: cause.message, callInfo };
-  }
-  return { reason: 'internal_error', message: cause instanceof Error ? cause.message : String(cause), callInfo };
 }

@@ -1,2 +1,3 @@
 export { actionWorkflow } from './action';
+export { batchMintWorkflow } from './batch-mint';
 export { webhookDeliveryWorkflow } from './webhook-delivery';

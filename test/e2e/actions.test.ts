@@ -1,6 +1,7 @@
-import { Contract } from 'ethers';
+import { randomUUID } from 'node:crypto';
+import { Contract, ContractFactory, Wallet } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
-import { ALICE, BOB } from '../support/accounts';
+import { ALICE, BOB, DEPLOYER_KEY } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
 
 describe('every action type, end to end', () => {
@@ -13,7 +14,7 @@ describe('every action type, end to end', () => {
 
   test('ERC-721: create collection, mint, update metadata', async () => {
     const collection = await h.deployCollection('erc721', { metadata: { description: 'a test collection' } });
-    const contract = new Contract(collection.address, ARTIFACTS.erc721.abi, h.provider);
+    const contract = new Contract(collection.address, ARTIFACTS[2].erc721.abi, h.provider);
     expect(await contract.owner()).toBe(h.signerAddress);
     await h.recordHistory('erc721-collection', collection.actionId);
     expect(await contract.contractURI()).toBe(`${h.baseUrl}/v1/metadata/collections/${collection.id}`);
@@ -28,28 +29,31 @@ describe('every action type, end to end', () => {
     expect(await contract.ownerOf(1)).toBe(ALICE);
     const nftId = minted.resource.id;
     const tokenURI = await contract.tokenURI(1);
-    expect(tokenURI).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/1`);
+    expect(tokenURI).toBe(`${h.baseUrl}/v1/metadata/collections/${collection.id}/tokens/1`);
     expect(await (await fetch(tokenURI)).json()).toEqual({ name: 'Token One', image: 'https://example.com/1.png' });
+    expect(await contract.supportsInterface('0x49064906')).toBe(true);
 
     const update = await h.request('PATCH', `/v1/collections/${collection.id}/nfts/${nftId}`, { metadata: { name: 'Token One, revised' } });
     expect(update.status).toBe(202);
     const updated = await h.waitForAction(update.body.actionId);
-    expect(updated).toMatchObject({ type: 'nfts.update', status: 'succeeded' });
-    expect(await contract.tokenURI(1)).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/2`);
+    expect(updated).toMatchObject({ type: 'nfts.update', status: 'succeeded', resource: { tokenId: '1' } });
+    // The URI stays; what it serves changes, and the chain only announces it (EIP-4906).
+    expect(await contract.tokenURI(1)).toBe(tokenURI);
+    expect(await (await fetch(tokenURI)).json()).toEqual({ name: 'Token One, revised' });
     const receipt = await h.provider.getTransactionReceipt(updated.txId);
     const events = receipt!.logs.map((log) => contract.interface.parseLog(log)?.name);
-    expect(events).toContain('MetadataUpdate');
+    expect(events).toEqual(['MetadataUpdate']);
     await h.recordHistory('erc721-mint', mint.body.actionId);
     await h.recordHistory('erc721-update', update.body.actionId);
     const nft = await h.request('GET', `/v1/collections/${collection.id}/nfts/${nftId}`);
-    expect(nft.body).toMatchObject({ tokenId: '1', status: 'minted', metadataVersion: 2, metadata: { name: 'Token One, revised' } });
+    expect(nft.body).toMatchObject({ tokenId: '1', status: 'minted', metadataVersion: 2, metadata: { name: 'Token One, revised' }, tokenURI });
     // The first version stays where the chain pointed at it.
     expect(await (await fetch(`${h.baseUrl}/v1/metadata/nfts/${nftId}/1`)).json()).toMatchObject({ name: 'Token One' });
   });
 
   test('ERC-1155: create collection, token types, fungible and non-fungible mints', async () => {
     const collection = await h.deployCollection('erc1155');
-    const contract = new Contract(collection.address, ARTIFACTS.erc1155.abi, h.provider);
+    const contract = new Contract(collection.address, ARTIFACTS[2].erc1155.abi, h.provider);
 
     const type = await h.request('POST', `/v1/collections/${collection.id}/token-types`, { metadata: { name: 'Gold' }, maxSupply: 1000, fungible: true });
     expect(type.status).toBe(202);
@@ -57,7 +61,8 @@ describe('every action type, end to end', () => {
     expect(typeDone).toMatchObject({ type: 'tokenTypes.create', status: 'succeeded', resource: { tokenTypeId: '1' } });
     const goldId = typeDone.resource.id;
     await h.recordHistory('erc1155-token-type', type.body.actionId);
-    expect(await contract.uri(1)).toBe(`${h.baseUrl}/v1/metadata/token-types/${goldId}`);
+    expect(await contract.uri(1)).toBe(`${h.baseUrl}/v1/metadata/collections/${collection.id}/tokens/1`);
+    expect(await (await fetch(await contract.uri(1))).json()).toEqual({ name: 'Gold' });
 
     const fungible = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: BOB, tokenTypeId: goldId, amount: 25 });
     expect(fungible.status).toBe(202);
@@ -71,12 +76,17 @@ describe('every action type, end to end', () => {
     const uniqueDone = await h.waitForAction(unique.body.actionId);
     expect(uniqueDone.status).toBe('succeeded');
     const tokenId = BigInt(uniqueDone.resource.tokenId);
-    expect(await contract.tokenTypeOf(tokenId)).toBe(BigInt(swordDone.resource.tokenTypeId));
+    expect(tokenId).toBe(3n);
     expect(await contract.balanceOf(ALICE, tokenId)).toBe(1n);
+    expect(await (await fetch(await contract.uri(tokenId))).json()).toEqual({ name: 'Sword' });
 
     const update = await h.request('PATCH', `/v1/collections/${collection.id}/nfts/${uniqueDone.resource.id}`, { metadata: { name: 'Sword +1' } });
-    expect(await h.waitForAction(update.body.actionId)).toMatchObject({ status: 'succeeded' });
-    expect(await contract.uri(tokenId)).toBe(`${h.baseUrl}/v1/metadata/nfts/${uniqueDone.resource.id}/2`);
+    expect(await h.waitForAction(update.body.actionId)).toMatchObject({ status: 'succeeded', resource: { tokenId: '3' } });
+    expect(await (await fetch(await contract.uri(tokenId))).json()).toEqual({ name: 'Sword +1' });
+
+    const unknown = await fetch(`${h.baseUrl}/v1/metadata/collections/${collection.id}/tokens/99`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
   test('actions are listed, filtered and paged, and searchable in Temporal', async () => {
@@ -97,5 +107,32 @@ describe('every action type, end to end', () => {
       if (found < 3) await new Promise((r) => setTimeout(r, 500));
     }
     expect(found).toBe(3);
+  });
+
+  test('collections deployed with contract version 1 keep working: mint and update build the version 1 calls', async () => {
+    // A version 1 contract owned by the engine's signer, deployed by another account, stands for a collection
+    // deployed before version 2; its row says so, as the migration leaves existing rows.
+    const deployer = new Wallet(DEPLOYER_KEY, h.provider);
+    const v1 = ARTIFACTS[1].erc721;
+    const contract = (await (await new ContractFactory(v1.abi, v1.bytecode, deployer).deploy('Old', 'OLD', '', 0, h.signerAddress)).waitForDeployment()) as Contract;
+    const collectionId = randomUUID();
+    await h.db.query(
+      `INSERT INTO collections (id, project_id, chain, chain_id, standard, name, symbol, metadata, max_supply, contract_address, status, action_id)
+       VALUES ($1, $2, 'anvil', $3, 'erc721', 'Old', 'OLD', '{"name":"Old"}', 0, $4, 'deployed', $5)`,
+      [collectionId, h.projectId, h.stack.chainId, await contract.getAddress(), randomUUID()]);
+    expect((await h.request('GET', `/v1/collections/${collectionId}`)).body.contractVersion).toBe(1);
+
+    const mint = await h.request('POST', `/v1/collections/${collectionId}/nfts`, { recipient: ALICE, metadata: { name: 'Old One' } });
+    const minted = await h.waitForAction(mint.body.actionId);
+    expect(minted).toMatchObject({ status: 'succeeded', resource: { tokenId: '1', owner: ALICE } });
+    const nftId = minted.resource.id;
+    expect(await contract.tokenURI(1)).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/1`);
+
+    const update = await h.request('PATCH', `/v1/collections/${collectionId}/nfts/${nftId}`, { metadata: { name: 'Old One, revised' } });
+    expect(await h.waitForAction(update.body.actionId)).toMatchObject({ status: 'succeeded', resource: { tokenId: '1' } });
+    expect(await contract.tokenURI(1)).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/2`);
+    expect((await h.request('GET', `/v1/collections/${collectionId}/nfts/${nftId}`)).body.tokenURI).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/2`);
+    const batch = await h.request('POST', `/v1/collections/${collectionId}/nfts/batch`, { items: [{ recipient: ALICE, metadata: { name: 'Old Two' } }] });
+    expect([batch.status, batch.body.code]).toEqual([409, 'batch_mint_unsupported']);
   });
 });

@@ -41,6 +41,8 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     ['collection that does not exist', () => ['POST', '/v1/collections/8a6b2c1e-3f4d-4e5f-9a0b-1c2d3e4f5a6b/nfts', { recipient: ALICE, metadata: { name: 'x' } }], 404, 'not_found'],
     ['collection id that is not a UUID', () => ['POST', '/v1/collections/abc/nfts', { recipient: ALICE, metadata: { name: 'x' } }], 400, 'invalid_request', 'path.collectionId'],
     ['token type over maxSupply', () => ['POST', `/v1/collections/${erc1155.id}/nfts`, { recipient: ALICE, tokenTypeId: tinyType, amount: 2 }], 409, 'max_supply_exceeded'],
+    ['token type maxSupply beyond what the contract holds', () => ['POST', `/v1/collections/${erc1155.id}/token-types`, { metadata: { name: 'x' }, maxSupply: (2n ** 120n).toString() }], 400, 'invalid_request', 'body.maxSupply'],
+    ['oversized batch body', () => ['POST', `/v1/collections/${erc721.id}/nfts/batch`, { items: [{ recipient: ALICE, metadata: { name: 'x', description: 'x'.repeat(10_000) } }], pad: 'x'.repeat(11 * 2 ** 20) }], 413, 'body_too_large'],
     ['token types on an ERC-721 collection', () => ['POST', `/v1/collections/${erc721.id}/token-types`, { metadata: { name: 'x' }, maxSupply: 1 }], 409, 'not_erc1155'],
     ['bad Idempotency-Key', () => ['POST', '/v1/collections', { chain: 'anvil', name: 'A', symbol: 'A' }, { 'idempotency-key': 'has spaces in it' }], 400, 'invalid_request', 'header.Idempotency-Key'],
     ['bad list filter', () => ['GET', '/v1/actions?status=lost', undefined], 400, 'invalid_request', 'query.status'],
@@ -63,7 +65,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     const startAction = createActionStarter(h.client, h.taskQueue, chains);
     // An app whose workflow start never returns stands for a process that stopped right after storing the action.
     const neverStarts = createApp({
-      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [],
+      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', batchBodyLimit: '10mb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [],
       startAction: () => new Promise(() => undefined),
       startDelivery: createDeliveryStarter(h.client, webhookTaskQueue(h.taskQueue), h.webhooks.retryScheduleMs),
     });
@@ -95,7 +97,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     const chains = new ChainRegistry([]);
     const adminToken = `admin-${'x'.repeat(30)}`;
     const app = createApp({
-      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [], adminToken,
+      db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', batchBodyLimit: '10mb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [], adminToken,
       startAction: createActionStarter(h.client, h.taskQueue, chains),
       startDelivery: createDeliveryStarter(h.client, webhookTaskQueue(h.taskQueue), h.webhooks.retryScheduleMs),
     });

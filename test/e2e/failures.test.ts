@@ -40,7 +40,7 @@ describe('failures', () => {
     const typeDone = await h.waitForAction(type.body.actionId);
     // The contract owner mints the whole supply outside the engine, so only the chain knows it is gone.
     const owner = new Wallet(h.stack.signerKey, h.provider);
-    const contract = new Contract(collection.address, ARTIFACTS.erc1155.abi, owner);
+    const contract = new Contract(collection.address, ARTIFACTS[2].erc1155.abi, owner);
     await (await contract.mint(ALICE, BigInt(typeDone.resource.tokenTypeId), 2)).wait();
 
     const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, tokenTypeId: typeDone.resource.id, amount: 1 });

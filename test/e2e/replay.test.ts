@@ -27,6 +27,7 @@ describe('workflow determinism', () => {
       ...actionPaths.map((name) => `local-steps-${name}.json`),
       ...actionPaths.map((name) => `remote-steps-${name}.json`),
       'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
+      'batch-mint-erc1155.json', 'batch-mint-signer-rejected.json',
     ]));
   });
 

@@ -80,7 +80,7 @@ describe('scale-out: separate API and worker processes', () => {
     expect(new Set(minted.map((m) => m.token_id)).size).toBe(MINTS);
     expect(new Set(minted.map((m) => m.nonce)).size).toBe(MINTS);
     expect(new Set(minted.map((m) => m.tx_hash)).size).toBe(MINTS);
-    const contract = new Contract(collection.address, ARTIFACTS.erc721.abi, h.provider);
+    const contract = new Contract(collection.address, ARTIFACTS[2].erc721.abi, h.provider);
     expect(Number(await contract.totalSupply())).toBe(MINTS);
 
     const apiMetrics = await Promise.all(apis.map(async (api) => (await fetch(`${api.url}/metrics`)).text()));

@@ -49,6 +49,7 @@ describe('webhooks', () => {
     expect(res.body.data.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining([
       'collections.create.succeeded', 'collections.create.failed', 'tokenTypes.create.succeeded', 'tokenTypes.create.failed',
       'nfts.create.succeeded', 'nfts.create.failed', 'nfts.update.succeeded', 'nfts.update.failed',
+      'nfts.createBatch.succeeded', 'nfts.createBatch.failed',
     ]));
     expect(res.body.data[0].example).toMatchObject({ type: res.body.data[0].type, actionId: expect.any(String), data: expect.any(Object) });
   });

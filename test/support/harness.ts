@@ -61,7 +61,7 @@ export async function startHarness() {
   const webhooks = webhookSettings(loadConfig(webhookEnv));
   const metrics = createMetrics('api');
   const app = createApp({
-    db, urls, chains: registry, bodyLimit: '100kb', log: () => undefined, secrets, webhooks, metrics,
+    db, urls, chains: registry, bodyLimit: '100kb', batchBodyLimit: '10mb', log: () => undefined, secrets, webhooks, metrics,
     readiness: [databaseReady(db), temporalReady(connection, 'default')],
     startAction: createActionStarter(client, taskQueue, registry),
     startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), webhooks.retryScheduleMs),

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { presentAction, presentCollection, presentNft, presentTokenType } from '../../actions/present';
+import { CURRENT_CONTRACT_VERSION } from '../../chain/artifacts';
 import type { ChainRegistry } from '../../chain/chains';
-import type { CollectionRow, OpenSeaMetadata } from '../../domain';
+import type { CollectionRow, OpenSeaMetadata, TokenTypeRow } from '../../domain';
+import { insertBatchMintItems } from '../../store/batch-mints';
 import {
   findCollection, findNft, findNftMetadata, findTokenType, insertCollection, insertNft, insertNftMetadata, insertTokenType,
   listCollections, nextNftMetadataVersion, reserveSupply,
 } from '../../store/resources';
 import { projectOf } from '../auth';
-import { fieldProblem, notFound, parseInput as parse, Problem } from '../problem';
-import { createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, mintBody, updateNftBody } from '../schemas';
+import { fieldProblem, notFound, parseInput as parse, Problem, type FieldError } from '../problem';
+import { batchMintBody, createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, mintBody, updateNftBody } from '../schemas';
 import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../submit-action';
+
+/** ERC-1155 contract version 2 packs a type's maxSupply and minted count into one storage slot. */
+const MAX_TOKEN_TYPE_SUPPLY = 2n ** 120n - 1n;
 
 export interface CollectionRoutesDeps extends SubmitDeps {
   chains: ChainRegistry;
@@ -45,6 +50,21 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     }
   }
 
+  /** The ERC-1155 token type a mint names: it must exist in the collection and be created on chain. */
+  async function loadMintableTokenType(collection: CollectionRow, tokenTypeId: string | undefined): Promise<TokenTypeRow> {
+    if (!tokenTypeId) throw fieldProblem([{ field: 'body.tokenTypeId', message: 'required for an ERC-1155 mint' }]);
+    const tokenType = await findTokenType(db, collection.id, tokenTypeId);
+    if (!tokenType) throw fieldProblem([{ field: 'body.tokenTypeId', message: `no token type ${tokenTypeId} in collection ${collection.id}` }]);
+    if (tokenType.status !== 'created') {
+      throw new Problem(409, 'token_type_not_created', 'The token type is not created on chain yet', `Token type ${tokenType.id} is ${tokenType.status}`);
+    }
+    return tokenType;
+  }
+
+  const maxSupplyExceeded = (supply: { table: 'collections' | 'token_types'; id: string }, amount: string) =>
+    new Problem(409, 'max_supply_exceeded', 'The mint exceeds maxSupply',
+      `Minting ${amount} more would exceed the maxSupply of ${supply.table === 'collections' ? 'collection' : 'token type'} ${supply.id}`);
+
   router.post('/', async (req, res) => {
     const project = projectOf(res);
     const body = parse(createCollectionBody, req.body);
@@ -64,8 +84,8 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       collectionId, resourceId: collectionId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
       payload: { type: 'collections.create', standard: body.standard, name: body.name, symbol: body.symbol, metadata, maxSupply: body.maxSupply },
     }, (tx) => insertCollection(tx, {
-      id: collectionId, projectId: project.id, chain: chain.name, chainId: chain.chainId, standard: body.standard, name: body.name,
-      symbol: body.symbol, metadata, maxSupply: body.maxSupply, actionId,
+      id: collectionId, projectId: project.id, chain: chain.name, chainId: chain.chainId, standard: body.standard,
+      contractVersion: CURRENT_CONTRACT_VERSION, name: body.name, symbol: body.symbol, metadata, maxSupply: body.maxSupply, actionId,
     })));
   });
 
@@ -85,6 +105,9 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       throw new Problem(409, 'not_erc1155', 'Token types exist only in ERC-1155 collections', `Collection ${collection.id} is ${collection.standard}`);
     }
     requireDeployed(collection);
+    if (collection.contract_version >= 2 && BigInt(body.maxSupply) > MAX_TOKEN_TYPE_SUPPLY) {
+      throw fieldProblem([{ field: 'body.maxSupply', message: `at most ${MAX_TOKEN_TYPE_SUPPLY} (the contract keeps a type's supply in 120 bits)` }]);
+    }
     const key = keyOf(req);
     const actionId = actionIdFor(project.id, key);
     const tokenTypeId = randomUUID();
@@ -119,12 +142,7 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       if (errors.length) throw fieldProblem(errors);
       metadata = body.metadata!;
     } else {
-      if (!body.tokenTypeId) throw fieldProblem([{ field: 'body.tokenTypeId', message: 'required for an ERC-1155 mint' }]);
-      const tokenType = await findTokenType(db, collection.id, body.tokenTypeId);
-      if (!tokenType) throw fieldProblem([{ field: 'body.tokenTypeId', message: `no token type ${body.tokenTypeId} in collection ${collection.id}` }]);
-      if (tokenType.status !== 'created') {
-        throw new Problem(409, 'token_type_not_created', 'The token type is not created on chain yet', `Token type ${tokenType.id} is ${tokenType.status}`);
-      }
+      const tokenType = await loadMintableTokenType(collection, body.tokenTypeId);
       if (!tokenType.fungible && body.amount !== '1') {
         throw fieldProblem([{ field: 'body.amount', message: 'a non-fungible token type mints one token at a time' }]);
       }
@@ -140,14 +158,54 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       collectionId: collection.id, resourceId: nftId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
       payload: { type: 'nfts.create', nftId, recipient: body.recipient, tokenTypeId: body.tokenTypeId ?? null, amount: body.amount },
     }, async (tx) => {
-      if (!(await reserveSupply(tx, supply.table, supply.id, body.amount))) {
-        throw new Problem(409, 'max_supply_exceeded', 'The mint exceeds maxSupply',
-          `Minting ${body.amount} more would exceed the maxSupply of ${supply.table === 'collections' ? 'collection' : 'token type'} ${supply.id}`);
-      }
+      if (!(await reserveSupply(tx, supply.table, supply.id, body.amount))) throw maxSupplyExceeded(supply, body.amount);
       await insertNft(tx, {
         id: nftId, projectId: project.id, collectionId: collection.id, tokenTypeId: body.tokenTypeId ?? null,
         recipient: body.recipient, amount: body.amount, actionId, metadata,
       });
+    }));
+  });
+
+  router.post('/:collectionId/nfts/batch', async (req, res) => {
+    const project = projectOf(res);
+    const collection = await loadCollection(req, res);
+    const body = parse(batchMintBody, req.body);
+    const errors: FieldError[] = [];
+    let tokenType: TokenTypeRow | undefined;
+    if (collection.standard === 'erc721') {
+      if (body.tokenTypeId) errors.push({ field: 'body.tokenTypeId', message: 'ERC-721 collections have no token types' });
+      body.items.forEach((item, i) => {
+        if (!item.metadata) errors.push({ field: `body.items.${i}.metadata`, message: 'required for an ERC-721 mint' });
+        if (item.amount !== '1') errors.push({ field: `body.items.${i}.amount`, message: 'an ERC-721 mint is always 1 token' });
+      });
+    } else {
+      tokenType = await loadMintableTokenType(collection, body.tokenTypeId);
+      if (!tokenType.fungible) {
+        body.items.forEach((item, i) => {
+          if (item.amount !== '1') errors.push({ field: `body.items.${i}.amount`, message: 'a non-fungible token type mints one token per recipient' });
+        });
+      }
+    }
+    if (errors.length) throw fieldProblem(errors);
+    requireDeployed(collection);
+    if (collection.contract_version < 2) {
+      throw new Problem(409, 'batch_mint_unsupported', 'The collection contract has no batch mint',
+        `Collection ${collection.id} was deployed with contract version ${collection.contract_version}; batch mints need version 2 or later`);
+    }
+    const key = keyOf(req);
+    const actionId = actionIdFor(project.id, key);
+    const items = body.items.map((item) => ({
+      nftId: randomUUID(), recipient: item.recipient, amount: item.amount, metadata: item.metadata ?? tokenType!.metadata,
+    }));
+    const total = items.reduce((sum, item) => sum + BigInt(item.amount), 0n).toString();
+    const supply = tokenType ? { table: 'token_types' as const, id: tokenType.id } : { table: 'collections' as const, id: collection.id };
+    accepted(res, await submitAction(deps, {
+      id: actionId, projectId: project.id, type: 'nfts.createBatch', chain: collection.chain, chainId: collection.chain_id,
+      collectionId: collection.id, resourceId: actionId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
+      payload: { type: 'nfts.createBatch', tokenTypeId: tokenType?.id ?? null, itemCount: items.length },
+    }, async (tx) => {
+      if (!(await reserveSupply(tx, supply.table, supply.id, total))) throw maxSupplyExceeded(supply, total);
+      await insertBatchMintItems(tx, { actionId, projectId: project.id, collectionId: collection.id, tokenTypeId: tokenType?.id ?? null, items });
     }));
   });
 
@@ -156,7 +214,7 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     const id = parse(idParam, req.params.nftId, 'path.nftId');
     const nft = await findNft(db, collection.id, id);
     if (!nft) throw notFound('NFT', id);
-    res.json(presentNft(nft, await findNftMetadata(db, nft.id, nft.metadata_version), urls));
+    res.json(presentNft(nft, collection, await findNftMetadata(db, nft.id, nft.metadata_version), urls));
   });
 
   router.patch('/:collectionId/nfts/:nftId', async (req, res) => {

@@ -1,0 +1,19 @@
+import { log } from '@temporalio/activity';
+import { recordOutcome, type ActionOutcome } from '../actions/outcome';
+import { getAction } from '../store/actions';
+import type { ActivityDeps } from './deps';
+
+/** Records how an action ended (once), counts and logs it, wakes the webhook dispatcher; answers the stored status. */
+export function actionFinisher({ db, urls, metrics, wakeDispatcher }: Pick<ActivityDeps, 'db' | 'urls' | 'metrics' | 'wakeDispatcher'>) {
+  return async function finish(actionId: string, outcome: ActionOutcome): Promise<'succeeded' | 'failed'> {
+    const recordedNow = await recordOutcome(db, urls, actionId, outcome);
+    // The stored status, which an earlier attempt may have recorded already.
+    const action = await getAction(db, actionId);
+    if (recordedNow) {
+      wakeDispatcher();
+      metrics.actionsFinished.inc({ type: action.payload.type, status: action.status });
+      log.info('action finished', { type: action.payload.type, status: action.status, ...(action.status === 'failed' ? { reason: action.error?.reason } : {}) });
+    }
+    return action.status as 'succeeded' | 'failed';
+  };
+}

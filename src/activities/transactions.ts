@@ -1,0 +1,60 @@
+import { isError, type JsonRpcProvider, type TransactionReceipt } from 'ethers';
+import type { ChainFollower } from '../chain/follower';
+import type { Database } from '../db/database';
+import { discardNonce, markNonceBroadcast, unmarkNonceBroadcast } from '../store/nonces';
+import type { SignedAction } from './sign-transaction';
+
+export type BroadcastResult = 'sent' | 'nonce_consumed';
+
+export type TransactionState = { state: 'pending' } | { state: 'mined'; confirmations: number; blockNumber: number; success: boolean };
+
+/**
+ * Sends a signed transaction held under a nonce lease (one the signer sent itself was checked on chain
+ * already); sending it again is harmless (same nonce, same hash). Reports 'nonce_consumed' when a different
+ * transaction of the address took the nonce first. The lease is marked broadcast before sending, so a
+ * crash in between never frees a nonce in use.
+ */
+export async function sendSignedTransaction(db: Database, provider: JsonRpcProvider, holder: string, signed: SignedAction): Promise<BroadcastResult> {
+  await markNonceBroadcast(db, holder);
+  if (!signed.rawTransaction) return 'sent';
+  try {
+    await provider.broadcastTransaction(signed.rawTransaction);
+  } catch (err) {
+    if (!(await provider.getTransaction(signed.hash))) {
+      if (isError(err, 'NONCE_EXPIRED') || /nonce too low/i.test((err as Error).message)) {
+        await discardNonce(db, holder);
+        return 'nonce_consumed';
+      }
+      // Not sent after all: the nonce must stay releasable if the action ends up failing.
+      await unmarkNonceBroadcast(db, holder);
+      throw err;
+    }
+  }
+  return 'sent';
+}
+
+/** One look at a sent transaction; re-sends it if the node no longer knows it (dropped, or reorged out). */
+export async function lookAtTransaction(provider: JsonRpcProvider, signed: SignedAction): Promise<TransactionState> {
+  const receipt = await provider.getTransactionReceipt(signed.hash);
+  if (receipt) {
+    return { state: 'mined', confirmations: await receipt.confirmations(), blockNumber: receipt.blockNumber, success: receipt.status === 1 };
+  }
+  if (signed.rawTransaction && !(await provider.getTransaction(signed.hash))) {
+    await provider.broadcastTransaction(signed.rawTransaction).catch(() => undefined);
+  }
+  return { state: 'pending' };
+}
+
+/**
+ * Waits up to `waitMs` for the chain follower to see a sent transaction with `confirmations` blocks; if it
+ * is still unconfirmed and the node no longer knows it (dropped, or reorged out), sends it again.
+ */
+export async function awaitConfirmed(
+  follower: ChainFollower, provider: JsonRpcProvider, signed: SignedAction, confirmations: number, waitMs: number, onMined: () => void,
+): Promise<TransactionReceipt | undefined> {
+  const receipt = await follower.waitForConfirmations(signed.hash, confirmations, waitMs, onMined);
+  if (!receipt && signed.rawTransaction && !(await provider.getTransaction(signed.hash))) {
+    await provider.broadcastTransaction(signed.rawTransaction).catch(() => undefined);
+  }
+  return receipt;
+}

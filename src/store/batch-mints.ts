@@ -1,0 +1,196 @@
+import type { Queryable } from '../db/database';
+import type { CallInfo, OpenSeaMetadata } from '../domain';
+
+export interface NewBatchItem {
+  nftId: string;
+  recipient: string;
+  amount: string;
+  metadata: OpenSeaMetadata;
+}
+
+/**
+ * Writes a batch mint's items: one NFT (with its metadata version 1) and one item row each, in three
+ * statements whatever the number of items.
+ */
+export async function insertBatchMintItems(
+  tx: Queryable,
+  batch: { actionId: string; projectId: string; collectionId: string; tokenTypeId: string | null; items: NewBatchItem[] },
+) {
+  const rows = JSON.stringify(batch.items.map((item, index) => ({ index, nft_id: item.nftId, recipient: item.recipient, amount: item.amount, metadata: item.metadata })));
+  await tx.query(
+    `INSERT INTO nfts (id, project_id, collection_id, token_type_id, recipient, amount, status, action_id)
+     SELECT r.nft_id, $2, $3, $4, r.recipient, r.amount::numeric, 'pending', $5
+     FROM jsonb_to_recordset($1::jsonb) AS r(nft_id text, recipient text, amount text)`,
+    [rows, batch.projectId, batch.collectionId, batch.tokenTypeId, batch.actionId],
+  );
+  await tx.query(
+    `INSERT INTO nft_metadata (nft_id, version, metadata)
+     SELECT r.nft_id, 1, r.metadata FROM jsonb_to_recordset($1::jsonb) AS r(nft_id text, metadata jsonb)`,
+    [rows],
+  );
+  await tx.query(
+    `INSERT INTO batch_mint_items (action_id, item_index, nft_id)
+     SELECT $2, r.index, r.nft_id FROM jsonb_to_recordset($1::jsonb) AS r(index integer, nft_id text)`,
+    [rows, batch.actionId],
+  );
+}
+
+export interface BatchItemToMint {
+  item_index: number;
+  recipient: string;
+  amount: string;
+}
+
+export async function listBatchItemsToMint(db: Queryable, actionId: string): Promise<BatchItemToMint[]> {
+  return db.query<BatchItemToMint>(
+    `SELECT i.item_index, n.recipient, n.amount::text AS amount FROM batch_mint_items i JOIN nfts n ON n.id = i.nft_id
+     WHERE i.action_id = $1 ORDER BY i.item_index`,
+    [actionId],
+  );
+}
+
+export interface BatchChunkRow {
+  action_id: string;
+  chunk_index: number;
+  tx_to: string;
+  tx_data: string;
+  gas_limit: string;
+  max_fee_per_gas: string;
+  max_priority_fee_per_gas: string;
+  call_info: Omit<CallInfo, 'calldata'>;
+  nonce: number | null;
+  tx_hash: string | null;
+  signed_transaction: string | null;
+  status: 'planned' | 'sent' | 'mined' | 'reverted';
+  block_number: number | null;
+  gas_used: string | null;
+}
+
+export interface NewBatchChunk {
+  chunkIndex: number;
+  firstItem: number;
+  itemCount: number;
+  to: string;
+  data: string;
+  gasLimit: string;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+  callInfo: Omit<CallInfo, 'calldata'>;
+}
+
+/** Stores how a batch is split into transactions and which items each carries; a plan, once stored, stays. */
+export async function insertBatchMintPlan(tx: Queryable, actionId: string, chunks: NewBatchChunk[]) {
+  for (const c of chunks) {
+    await tx.query(
+      `INSERT INTO batch_mint_chunks (action_id, chunk_index, tx_to, tx_data, gas_limit, max_fee_per_gas, max_priority_fee_per_gas, call_info)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [actionId, c.chunkIndex, c.to, c.data, c.gasLimit, c.maxFeePerGas, c.maxPriorityFeePerGas, JSON.stringify(c.callInfo)],
+    );
+    await tx.query(
+      'UPDATE batch_mint_items SET chunk_index = $2 WHERE action_id = $1 AND item_index >= $3 AND item_index < $4',
+      [actionId, c.chunkIndex, c.firstItem, c.firstItem + c.itemCount],
+    );
+  }
+}
+
+export async function countBatchMintChunks(db: Queryable, actionId: string): Promise<number> {
+  const [row] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM batch_mint_chunks WHERE action_id = $1', [actionId]);
+  return row.count;
+}
+
+export async function getBatchMintChunk(db: Queryable, actionId: string, chunkIndex: number): Promise<BatchChunkRow> {
+  const [row] = await db.query<BatchChunkRow>('SELECT * FROM batch_mint_chunks WHERE action_id = $1 AND chunk_index = $2', [actionId, chunkIndex]);
+  if (!row) throw new Error(`chunk ${chunkIndex} of batch mint ${actionId} not found`);
+  return row;
+}
+
+export async function listBatchMintChunks(db: Queryable, actionId: string): Promise<BatchChunkRow[]> {
+  return db.query<BatchChunkRow>('SELECT * FROM batch_mint_chunks WHERE action_id = $1 ORDER BY chunk_index', [actionId]);
+}
+
+/** Keeps a chunk's signed transaction, so a retried signing for the same nonce returns it instead of asking again. */
+export async function recordBatchChunkSigned(db: Queryable, actionId: string, chunkIndex: number, signed: { nonce: number; hash: string; rawTransaction?: string }) {
+  await db.query(
+    'UPDATE batch_mint_chunks SET nonce = $3, tx_hash = $4, signed_transaction = $5 WHERE action_id = $1 AND chunk_index = $2',
+    [actionId, chunkIndex, signed.nonce, signed.hash, signed.rawTransaction ?? null],
+  );
+}
+
+export async function setBatchChunkStatus(
+  db: Queryable, actionId: string, chunkIndex: number, status: 'sent' | 'mined' | 'reverted', mined: { blockNumber: number; gasUsed: string } | null = null,
+) {
+  await db.query(
+    `UPDATE batch_mint_chunks SET status = $3, block_number = COALESCE($4, block_number), gas_used = COALESCE($5, gas_used)
+     WHERE action_id = $1 AND chunk_index = $2`,
+    [actionId, chunkIndex, status, mined?.blockNumber ?? null, mined?.gasUsed ?? null],
+  );
+}
+
+export async function listBatchChunkItemIndexes(db: Queryable, actionId: string, chunkIndex: number): Promise<number[]> {
+  const rows = await db.query<{ item_index: number }>(
+    'SELECT item_index FROM batch_mint_items WHERE action_id = $1 AND chunk_index = $2 ORDER BY item_index', [actionId, chunkIndex]);
+  return rows.map((r) => r.item_index);
+}
+
+/** Marks NFTs of a batch minted with the token ids the chain gave them. */
+export async function recordBatchItemsMinted(db: Queryable, actionId: string, minted: { itemIndex: number; tokenId: string }[]) {
+  await db.query(
+    `UPDATE nfts n SET status = 'minted', token_id = t.token_id, updated_at = now()
+     FROM batch_mint_items i JOIN unnest($2::int[], $3::text[]) AS t(item_index, token_id) ON t.item_index = i.item_index
+     WHERE i.action_id = $1 AND n.id = i.nft_id AND n.status = 'pending'`,
+    [actionId, minted.map((m) => m.itemIndex), minted.map((m) => m.tokenId)],
+  );
+}
+
+export interface BatchMintCounts {
+  total: number;
+  minted: number;
+  failed: number;
+}
+
+export async function countBatchMintItems(db: Queryable, actionId: string): Promise<BatchMintCounts> {
+  const [row] = await db.query<BatchMintCounts>(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE n.status = 'minted')::int AS minted,
+            count(*) FILTER (WHERE n.status <> 'minted')::int AS failed
+     FROM batch_mint_items i JOIN nfts n ON n.id = i.nft_id WHERE i.action_id = $1`,
+    [actionId],
+  );
+  return row;
+}
+
+/**
+ * A finished batch's items that were not minted fail, and give back the supply they reserved. Returns the
+ * amount given back.
+ */
+export async function failUnmintedBatchItems(tx: Queryable, actionId: string): Promise<string> {
+  const [row] = await tx.query<{ amount: string | null }>(
+    `WITH failed AS (
+       UPDATE nfts n SET status = 'failed', updated_at = now() FROM batch_mint_items i
+       WHERE i.action_id = $1 AND n.id = i.nft_id AND n.status = 'pending' RETURNING n.amount)
+     SELECT sum(amount)::text AS amount FROM failed`,
+    [actionId],
+  );
+  return row?.amount ?? '0';
+}
+
+export interface BatchItemResult {
+  item_index: number;
+  recipient: string;
+  nft_id: string;
+  token_id: string | null;
+  amount: string;
+  status: 'pending' | 'minted' | 'failed';
+  tx_hash: string | null;
+}
+
+/** A page of a batch's per-recipient results, in item order from `after` (exclusive). */
+export async function listBatchItemResults(db: Queryable, actionId: string, after: number, limit: number): Promise<BatchItemResult[]> {
+  return db.query<BatchItemResult>(
+    `SELECT i.item_index, n.recipient, n.id AS nft_id, n.token_id, n.amount::text AS amount, n.status,
+            CASE WHEN c.status IN ('sent', 'mined', 'reverted') THEN c.tx_hash END AS tx_hash
+     FROM batch_mint_items i JOIN nfts n ON n.id = i.nft_id
+     LEFT JOIN batch_mint_chunks c ON c.action_id = i.action_id AND c.chunk_index = i.chunk_index
+     WHERE i.action_id = $1 AND i.item_index > $2 ORDER BY i.item_index LIMIT $3`,
+    [actionId, after, limit],
+  );
+}

@@ -1,0 +1,112 @@
+import { ApplicationFailure, log, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { ActionError } from '../domain';
+import { ActionStatusKey } from '../temporal/search-attributes';
+import type { ActionWorkflowInput } from './action';
+import { toActionError } from './action-error';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const ENGINE_STEP_RETRY = { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 } as const;
+
+/** Database and chain steps, as local activities: quick, idempotent, retried for as long as the batch may take. */
+const steps = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: ENGINE_STEP_RETRY });
+
+/** Planning simulates every chunk of the batch, so it may take longer than one step. */
+const { planBatchMint } = proxyLocalActivities<Activities>({ startToCloseTimeout: '3 minutes', retry: ENGINE_STEP_RETRY });
+
+/** The project's signing endpoint: retried with backoff, then the batch stops as signer_unavailable. */
+const { signBatchChunk, signNonceGapFiller } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8 },
+});
+
+const MAX_NONCE_ATTEMPTS = 3;
+
+/**
+ * One batch mint (action nfts.createBatch): plan chunks sized to the block gas limit, send them one after
+ * the other without waiting for each to be mined, wait for their confirmations, record each item's token
+ * id, complete, notify. The items, the chunks' transactions and their results stay in the database; the
+ * history holds chunk numbers, nonces and hashes.
+ */
+export async function batchMintWorkflow(input: ActionWorkflowInput): Promise<'succeeded' | 'failed'> {
+  const { actionId } = input;
+  let plan: { chainId: number; chunkCount: number };
+  try {
+    plan = await planBatchMint(actionId);
+  } catch (err) {
+    return finish(await steps.failAction(actionId, toActionError(err)));
+  }
+  const { sent, stoppedBy } = await sendChunks(actionId, plan);
+  const confirmed = await waitForChunkConfirmations(input, sent);
+  for (const chunk of confirmed) await steps.recordBatchChunk(actionId, chunk);
+  return finish(await steps.completeBatchMint(actionId, stoppedBy));
+}
+
+/** Sends the chunks in order; the first that cannot be sent stops the batch (later chunks are not sent). */
+async function sendChunks(actionId: string, plan: { chainId: number; chunkCount: number }): Promise<{ sent: number[]; stoppedBy: ActionError | null }> {
+  const sent: number[] = [];
+  for (let chunk = 0; chunk < plan.chunkCount; chunk++) {
+    try {
+      await sendChunk(actionId, chunk);
+      sent.push(chunk);
+    } catch (err) {
+      await giveBackChunkNonce(actionId, plan.chainId, chunk);
+      return { sent, stoppedBy: toActionError(err) };
+    }
+  }
+  return { sent, stoppedBy: null };
+}
+
+/**
+ * A chunk holds its own nonce lease and keeps its signed transaction, so retries and restarts send the
+ * same transaction; a nonce taken by a transaction from outside the engine is replaced (three times at most).
+ */
+async function sendChunk(actionId: string, chunk: number) {
+  for (let attempt = 1; attempt <= MAX_NONCE_ATTEMPTS; attempt++) {
+    const nonce = await steps.reserveChunkNonce(actionId, chunk);
+    await signBatchChunk(actionId, chunk, nonce);
+    if ((await steps.broadcastBatchChunk(actionId, chunk)) === 'sent') return;
+    log.warn('nonce taken by a transaction sent outside the engine; reserving another', { chunk, nonce });
+  }
+  throw ApplicationFailure.create({ type: 'NonceConflict', message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
+}
+
+/** Each wait is a local activity inside the workflow task, kept short; between waits, a durable timer. */
+const CHUNK_WAIT_MS = 3_000;
+const CHUNK_PAUSE_MS = 1_000;
+
+/**
+ * Waits for every sent chunk to have the chain's confirmations (mined reverted included), through the
+ * worker's chain follower; answers the chunks that did so before the confirmation timeout.
+ */
+async function waitForChunkConfirmations(input: ActionWorkflowInput, chunks: number[]): Promise<number[]> {
+  const deadline = Date.now() + input.confirmationTimeoutMs;
+  const confirmed: number[] = [];
+  let waiting = chunks;
+  for (;;) {
+    const done = await steps.awaitBatchChunks(input.actionId, waiting, input.confirmations, CHUNK_WAIT_MS);
+    confirmed.push(...done);
+    waiting = waiting.filter((chunk) => !done.includes(chunk));
+    if (waiting.length === 0 || Date.now() >= deadline) return confirmed.sort((a, b) => a - b);
+    await sleep(CHUNK_PAUSE_MS);
+  }
+}
+
+/** A chunk's nonce left unused would hold back every later transaction of the signer: reuse it or fill it. */
+async function giveBackChunkNonce(actionId: string, chainId: number, chunk: number) {
+  const released = await steps.releaseChunkNonce(actionId, chunk);
+  if (!released) return;
+  try {
+    const filler = await signNonceGapFiller(released.filler, released.nonce);
+    if (filler) await steps.broadcastTransaction(`gap-filler-${released.filler.actionId}`, chainId, filler);
+  } catch (err) {
+    log.warn('could not fill the nonce gap; the next action of this signer will use it', { nonce: released.nonce, error: String(err) });
+  }
+}
+
+/** The outcome is recorded, its event in the outbox for the webhook dispatcher: mark it for search. */
+function finish(status: 'succeeded' | 'failed') {
+  upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
+  return status;
+}
