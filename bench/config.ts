@@ -17,7 +17,7 @@ export const KNOBS = {
   databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
   /** Client concurrency of the closed-loop phases (floor, single mints, growth, webhook test events). */
   concurrency: knob('BENCH_CONCURRENCY', 64, 64),
-  floorWorkflows: knob('BENCH_FLOOR_WORKFLOWS', 400, 150),
+  floorWorkflows: knob('BENCH_FLOOR_WORKFLOWS', 400, 100),
   /** Pre-signed mints sent straight to the chain. */
   chainMints: knob('BENCH_CHAIN_MINTS', 600, 300),
   /** Single mints through the API (engine.single, the first growth point, the pipelined baseline). */
@@ -28,9 +28,9 @@ export const KNOBS = {
   /** Items per batch request (the API's default body limit is 100 kB). */
   batchItems: knob('BENCH_BATCH_ITEMS', 500, 250),
   acceptRate: knob('BENCH_ACCEPT_RATE', 50, 50),
-  acceptSeconds: knob('BENCH_ACCEPT_SECONDS', 30, 8),
+  acceptSeconds: knob('BENCH_ACCEPT_SECONDS', 30, 6),
   /** Test events per webhook throughput measurement (split evenly over the endpoints). */
-  webhookEvents: knob('BENCH_WEBHOOK_EVENTS', 300, 100),
+  webhookEvents: knob('BENCH_WEBHOOK_EVENTS', 300, 60),
   /** Action workflows whose Temporal history is fetched and counted. */
   historySample: knob('BENCH_HISTORY_SAMPLE', 20, 10),
 };

@@ -1,18 +1,22 @@
-import { ContractFactory, type Contract, type Signer, type ParamType } from 'ethers';
-import { ARTIFACTS } from '../src/chain/artifacts';
+import { ContractFactory, Interface, type Contract, type Signer, type ParamType } from 'ethers';
+import artifact from '../artifacts/NftCollection721.json';
 import { RECIPIENT } from './config';
 
 /**
- * The ERC-721 collection through its ABI by function name, so the bench follows the artifact: the mint
- * function is `mintTo` if there is one, else `mint`, and its arguments are made from their types and names.
+ * The ERC-721 collection the engine deploys (artifacts/NftCollection721.json, read directly so the bench does
+ * not depend on how src/chain/artifacts.ts arranges versions), called through its ABI by function name: the
+ * mint function is `mintTo` if there is one, else `mint`, its arguments (and the constructor's) made from their
+ * types and names, so the bench follows the artifact when the contract changes.
  */
-const abi = ARTIFACTS.erc721.abi;
+const abi = new Interface(artifact.abi);
+const bytecode = artifact.bytecode;
 
 function valueFor(param: ParamType, ctx: { owner: string; i: number }): unknown {
   const name = param.name.toLowerCase();
   switch (param.baseType) {
     case 'address': return name.includes('owner') ? ctx.owner : RECIPIENT;
-    case 'string': return name.includes('symbol') ? 'BNCH' : name.includes('uri') ? `ipfs://bench/${ctx.i}` : `Bench ${ctx.i}`;
+    // A token URI as long as the engine's (PUBLIC_BASE_URL/v1/metadata/…/<uuid>/<version>), so gas compares.
+    case 'string': return name.includes('symbol') ? 'BNCH' : name.includes('uri') ? `http://127.0.0.1:3000/v1/metadata/nfts/00000000-0000-4000-8000-${String(ctx.i).padStart(12, '0')}/1` : `Bench ${ctx.i}`;
     case 'bool': return false;
     case 'bytes': return '0x';
     case 'array': return [];
@@ -36,6 +40,6 @@ export function mintCalldata(i: number, owner: string): string {
 export async function deployCollection(signer: Signer): Promise<Contract> {
   const owner = await signer.getAddress();
   const args = abi.deploy.inputs.map((p) => valueFor(p, { owner, i: 0 }));
-  const factory = new ContractFactory(abi, ARTIFACTS.erc721.bytecode, signer);
+  const factory = new ContractFactory(abi, bytecode, signer);
   return (await (await factory.deploy(...args)).waitForDeployment()) as Contract;
 }

@@ -38,21 +38,27 @@ async function stopProcess(p: EngineProcess, graceMs = 10_000) {
 export async function startBenchStack(opts: { adminUrl: string; name: string }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `nft-engine-${opts.name}-`));
   const stops: (() => Promise<unknown>)[] = [];
+  const names: string[] = [];
+  const onStop = (name: string, fn: () => Promise<unknown>) => { names.push(name); stops.push(fn); };
   const processes: EngineRole[] = [];
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    for (const fn of stops.reverse()) await fn().catch((err) => say(`stopping: ${(err as Error).message}`));
+    for (let i = stops.length - 1; i >= 0; i--) {
+      const t0 = Date.now();
+      await stops[i]().catch((err) => say(`stopping ${names[i]}: ${(err as Error).message}`));
+      if (Date.now() - t0 > 3_000) say(`stopping ${names[i]} took ${Math.round((Date.now() - t0) / 1000)} s`);
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const dbName = `nft_engine_${opts.name}_${Date.now()}_${process.pid}`;
     const admin = new Client({ connectionString: opts.adminUrl });
     await admin.connect();
-    stops.push(() => admin.end());
+    onStop('admin connection', () => admin.end());
     await admin.query(`CREATE DATABASE ${dbName}`);
-    stops.push(() => admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    onStop('database', () => admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     const databaseUrl = Object.assign(new URL(opts.adminUrl), { pathname: `/${dbName}` }).toString();
 
     const cli = findTemporalCli(say);
@@ -60,11 +66,11 @@ export async function startBenchStack(opts: { adminUrl: string; name: string }) 
     const temporal = await startTemporalDevServer({
       cli, port: await freePort(), uiPort: await freePort(), dataDir: dir, namespace: 'default', logFile: path.join(dir, 'temporal.log'),
     });
-    stops.push(() => temporal.stop());
+    onStop('temporal', () => temporal.stop());
     const anvil = await startAnvil({ port: await freePort(), chainId: CHAIN_ID, blockTimeSeconds: BLOCK_TIME_SECONDS, logFile: path.join(dir, 'anvil.log') });
-    stops.push(() => anvil.stop());
+    onStop('anvil', () => anvil.stop());
     const proxy = await startRpcProxy(anvil.rpcUrl);
-    stops.push(() => proxy.close());
+    onStop('rpc proxy', () => proxy.close());
     const chainConfig = (rpcUrl: string): ChainConfig => ({ name: 'anvil', chainId: CHAIN_ID, rpcUrl, confirmations: CONFIRMATIONS, pollIntervalMs: 1000 });
     /** What the engine processes use: every call they make to the chain goes through the proxy. */
     const chain = chainConfig(proxy.url);
@@ -76,10 +82,10 @@ export async function startBenchStack(opts: { adminUrl: string; name: string }) 
       ...process.env, SIGNER_PRIVATE_KEY: ENGINE_SIGNER_KEY, SIGNER_SECRET: signerSecret, CHAINS: JSON.stringify([chainConfig(anvil.rpcUrl)]),
       HOST: '127.0.0.1', SIGNER_PORT: String(signerPort),
     });
-    stops.push(() => stopProcess(signer));
+    onStop('signer', () => stopProcess(signer));
 
     const db: Database = connectPostgres(databaseUrl, 4);
-    stops.push(() => db.close());
+    onStop('bench pool', () => db.close());
     await migrate(db);
     const secretsKey = SecretBox.generateKey();
     const { apiKey } = await createProject(db, {
@@ -91,7 +97,7 @@ export async function startBenchStack(opts: { adminUrl: string; name: string }) 
       HOST: '127.0.0.1', LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       SHUTDOWN_TIMEOUT: '2s', WORKER_SHUTDOWN_GRACE: '2s',
     };
-    stops.push(async () => { for (const p of processes.splice(0)) await stopProcess(p); });
+    onStop('api and worker processes', async () => { for (const p of processes.splice(0)) await stopProcess(p); });
 
     const startApi = async () => {
       const port = await freePort();

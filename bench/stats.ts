@@ -12,6 +12,8 @@ export async function runPool(count: number, concurrency: number, task: (i: numb
   }));
 }
 
+export const median = (values: number[]) => percentile(values, 50);
+
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** A number rounded, or null when it is not a finite number (JSON has no NaN). */

@@ -9,7 +9,7 @@ export interface BatchResult {
   gasCeilingMintsPerSecond: number | null; ratioToGasCeiling: number | null; skipped?: string;
 }
 
-const skipped = (reason: string): BatchResult => ({
+export const skippedBatch = (reason: string): BatchResult => ({
   mints: null, succeeded: null, requests: null, itemsPerRequest: null, transactions: null, seconds: null, mintsPerSecond: null,
   gasPerToken: null, gasCeilingMintsPerSecond: null, ratioToGasCeiling: null, skipped: reason,
 });
@@ -33,7 +33,7 @@ export async function batchPhase(opts: { api: Api; collectionId: string; count: 
   for (;;) {
     const at = Date.now();
     const res = await api('POST', route, { items: items(0, size) });
-    if (res.status === 404) return skipped(`POST ${route.replace(opts.collectionId, ':id')} answered 404 (${res.body?.code ?? 'not found'}): batch minting is not in this build`);
+    if (res.status === 404) return skippedBatch(`POST ${route.replace(opts.collectionId, ':id')} answered 404 (${res.body?.code ?? 'not found'}): batch minting is not in this build`);
     if ((res.status === 400 || res.status === 413) && size > 50) {
       console.error(`[bench] batch of ${size} refused (${res.status} ${JSON.stringify(res.body).slice(0, 300)}); halving`);
       size = Math.floor(size / 2);

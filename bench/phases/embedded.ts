@@ -6,6 +6,7 @@ import { freePort } from '../../src/stack/ports';
 import { generateApiKey } from '../../src/store/projects';
 import { apiClient, createCollection } from '../api';
 import { childPids } from '../proc';
+import { say } from '../stack';
 import { acceptPhase } from './accept';
 
 /**
@@ -27,8 +28,10 @@ export async function embeddedAcceptPhase(opts: { rate: number; seconds: number 
   try {
     const api = apiClient(`http://127.0.0.1:${port}`, apiKey);
     const collectionId = await createCollection(api, 'Embedded');
+    say('embedded stack up, collection deployed');
     return await acceptPhase({ api, collectionId, rate: opts.rate, seconds: opts.seconds });
   } finally {
+    say('stopping the embedded stack');
     const children = childPids(stack.child.pid);
     const timer = setTimeout(() => stack.child.kill('SIGKILL'), 60_000);
     await stack.stop();

@@ -7,7 +7,7 @@ import { countsBetween } from '../rpc-proxy';
 import type { Arrival } from '../receiver';
 import type { BenchStack, EngineRole } from '../stack';
 import { scrapeCounter } from '../stack';
-import { num, p50p99, percentile, pollUntil, runPool } from '../stats';
+import { num, p50p99, pollUntil, runPool } from '../stats';
 
 const DB_STATEMENTS = 'nft_engine_db_statements_total';
 
@@ -117,5 +117,3 @@ export async function historyCounts(temporalAddress: string, ids: string[], samp
     await connection.close();
   }
 }
-
-export const median = (values: number[]) => percentile(values, 50);
