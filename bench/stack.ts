@@ -41,17 +41,16 @@ export async function startBenchStack(opts: { adminUrl: string; name: string }) 
   const names: string[] = [];
   const onStop = (name: string, fn: () => Promise<unknown>) => { names.push(name); stops.push(fn); };
   const processes: EngineRole[] = [];
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  let stopping: Promise<void> | undefined;
+  /** Idempotent: every caller (the run's end, a signal) waits for the same teardown. */
+  const stop = () => (stopping ??= (async () => {
     for (let i = stops.length - 1; i >= 0; i--) {
       const t0 = Date.now();
       await stops[i]().catch((err) => say(`stopping ${names[i]}: ${(err as Error).message}`));
       if (Date.now() - t0 > 3_000) say(`stopping ${names[i]} took ${Math.round((Date.now() - t0) / 1000)} s`);
     }
     rmSync(dir, { recursive: true, force: true });
-  };
+  })());
   try {
     const dbName = `nft_engine_${opts.name}_${Date.now()}_${process.pid}`;
     const admin = new Client({ connectionString: opts.adminUrl });
@@ -148,4 +147,16 @@ export async function scrapeCounter(url: string, name: string): Promise<number> 
     if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.trim().split(/\s+/).at(-1));
   }
   return sum;
+}
+
+/** Sum and count of a histogram's series whose labels contain every `labels` fragment, from `url`/metrics. */
+export async function scrapeHistogram(url: string, name: string, labels: string[]): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const total = { sum: 0, count: 0 };
+  for (const line of text.split('\n')) {
+    for (const part of ['sum', 'count'] as const) {
+      if (line.startsWith(`${name}_${part}{`) && labels.every((l) => line.includes(l))) total[part] += Number(line.trim().split(/\s+/).at(-1));
+    }
+  }
+  return total;
 }

@@ -22,6 +22,7 @@ export function printTable(r: any) {
     ],
     [`accept: POST p50 / p99 (${r.accept.production.offeredPerSecond}/s open loop)`, '', `${show(r.accept.postP50Ms)} / ${show(r.accept.postP99Ms)} ms`, ''],
     ['accept: GET action p50 / p99', '', `${show(r.accept.getP50Ms)} / ${show(r.accept.getP99Ms)} ms`, ''],
+    ['accept: server mean POST / GET (its /metrics)', '', `${show(r.accept.production.serverMeanMs.post)} / ${show(r.accept.production.serverMeanMs.get)} ms`, ''],
     ['accept: embedded stack POST p50 / p99', '', `${show(r.accept.embeddedPostP50Ms)} / ${show(r.accept.embeddedPostP99Ms)} ms`, ''],
     ['webhooks: completion → arrival p50 / p99', '', `${show(w.completionToArrivalMs.p50)} / ${show(w.completionToArrivalMs.p99)} ms`, ''],
     ['webhooks: deliveries/s to 1 endpoint', '', show(w.deliveriesPerSecond.one), ''],

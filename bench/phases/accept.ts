@@ -1,13 +1,22 @@
 import type { Api } from '../api';
 import { RECIPIENT } from '../config';
-import { openLoop, p50p99, sleep } from '../stats';
+import { scrapeHistogram } from '../stack';
+import { num, openLoop, p50p99, sleep } from '../stats';
 
 /**
  * accept: open loop — `rate` mint POSTs a second for `seconds`, fired on a fixed schedule whatever the
  * answers, and alongside them `rate` GET /v1/actions/:id a second of actions already accepted (from the first
- * second on). Latency counts from when each request was due.
+ * second on). Latency counts from when each request was due; the server's mean time per request (from its
+ * /metrics) is given beside it.
  */
-export async function acceptPhase(opts: { api: Api; collectionId: string; rate: number; seconds: number }) {
+export async function acceptPhase(opts: { api: Api; collectionId: string; rate: number; seconds: number; metricsUrl: string }) {
+  // The server's own timing (its request histogram) beside the client's, to tell a slow server from a slow client.
+  const HISTOGRAM = 'nft_engine_http_request_duration_seconds';
+  const serverTimes = () => Promise.all([
+    scrapeHistogram(opts.metricsUrl, HISTOGRAM, ['method="POST"', 'route="/v1/collections/:collectionId/nfts"']),
+    scrapeHistogram(opts.metricsUrl, HISTOGRAM, ['method="GET"', 'route="/v1/actions/:actionId"']),
+  ]);
+  const before = await serverTimes();
   const accepted: string[] = [];
   const posts = openLoop(opts.rate, opts.seconds, async (i) => {
     const res = await opts.api('POST', `/v1/collections/${opts.collectionId}/nfts`, { recipient: RECIPIENT, metadata: { name: `Accept ${i}` } });
@@ -24,7 +33,10 @@ export async function acceptPhase(opts: { api: Api; collectionId: string; rate: 
     });
   })();
   const [post, get] = await Promise.all([posts, gets]);
+  const after = await serverTimes();
+  const meanMs = (i: 0 | 1) => num(((after[i].sum - before[i].sum) * 1000) / (after[i].count - before[i].count), 1);
   return {
+    serverMeanMs: { post: meanMs(0), get: meanMs(1) },
     offeredPerSecond: opts.rate, seconds: opts.seconds,
     post: { ...p50p99(post.latencies), sent: post.sent, errors: post.errors },
     get: { ...p50p99(get.latencies), sent: get.sent, errors: get.errors },

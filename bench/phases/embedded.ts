@@ -25,12 +25,8 @@ export async function embeddedAcceptPhase(opts: { rate: number; seconds: number 
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true', LOG_LEVEL: 'WARN', SHUTDOWN_TIMEOUT: '2s', WORKER_SHUTDOWN_GRACE: '2s',
   };
   const stack = await startEngineProcess('src/cli/start.ts', 'Ctrl-C stops everything.', env);
-  try {
-    const api = apiClient(`http://127.0.0.1:${port}`, apiKey);
-    const collectionId = await createCollection(api, 'Embedded');
-    say('embedded stack up, collection deployed');
-    return await acceptPhase({ api, collectionId, rate: opts.rate, seconds: opts.seconds });
-  } finally {
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
     say('stopping the embedded stack');
     const children = childPids(stack.child.pid);
     const timer = setTimeout(() => stack.child.kill('SIGKILL'), 60_000);
@@ -39,5 +35,20 @@ export async function embeddedAcceptPhase(opts: { rate: number; seconds: number 
     // Its Temporal server and anvil, should it have been killed before it stopped them.
     for (const pid of children) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     rmSync(dataDir, { recursive: true, force: true });
+  })());
+  stopActive = stop;
+  try {
+    const api = apiClient(`http://127.0.0.1:${port}`, apiKey);
+    const collectionId = await createCollection(api, 'Embedded');
+    say('embedded stack up, collection deployed');
+    return await acceptPhase({ api, collectionId, rate: opts.rate, seconds: opts.seconds, metricsUrl: `http://127.0.0.1:${port}` });
+  } finally {
+    await stop();
+    stopActive = undefined;
   }
 }
+
+let stopActive: (() => Promise<void>) | undefined;
+
+/** Stops the embedded stack if one is running (the run's teardown on a signal). */
+export const stopEmbedded = async () => stopActive?.();
