@@ -31,8 +31,9 @@ export async function webhookThroughput(opts: { api: Api; receiverUrl: string; a
       if (endpoint.healthy) expected.add(res.body.eventId);
     });
     const arrived = await pollUntil(async () => {
-      const found = opts.arrivals.filter((a) => a.event.test && expected.has(a.event.id));
-      return found.length >= expected.size ? found : undefined;
+      const found = new Map<string, Arrival>();
+      for (const a of opts.arrivals) if (a.event.test && expected.has(a.event.id) && !found.has(a.event.id)) found.set(a.event.id, a);
+      return found.size >= expected.size ? [...found.values()] : undefined;
     }, { timeoutMs: 300_000, intervalMs: 100, what: () => `test events did not all arrive (${expected.size} expected)` });
     const seconds = (Math.max(...arrived.map((a) => a.at)) - firstSend) / 1000;
     return { endpoints: endpoints.length, sent: total, delivered: expected.size, seconds: num(seconds, 2), deliveriesPerSecond: num(expected.size / seconds, 1) };
