@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as liteTypes } from '@electric-sql/pglite';
 import { Pool, types } from 'pg';
+import { Counter } from 'prom-client';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -12,6 +13,12 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * Statements sent to the database by this process (BEGIN and COMMIT included), for every connection it
+ * opened. Registered on each process's metrics registry by createMetrics; the benchmark divides it by mints.
+ */
+export const dbStatements = new Counter({ name: 'nft_engine_db_statements_total', help: 'SQL statements sent to the database, BEGIN and COMMIT included', registers: [] });
+
 // int8 (counts, nonces) fits in a JS number for every value this engine stores.
 types.setTypeParser(types.builtins.INT8, (v) => Number(v));
 
@@ -19,17 +26,22 @@ export function connectPostgres(connectionString: string, max = 10): Database {
   const pool = new Pool({ connectionString, max });
   return {
     async query<T>(sql: string, params?: unknown[]) {
+      dbStatements.inc();
       return (await pool.query(sql, params)).rows as T[];
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      const run = (sql: string, params?: unknown[]) => {
+        dbStatements.inc();
+        return client.query(sql, params);
+      };
       try {
-        await client.query('BEGIN');
-        const result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[] });
-        await client.query('COMMIT');
+        await run('BEGIN');
+        const result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await run(sql, params)).rows as R[] });
+        await run('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await run('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
         client.release();
@@ -45,9 +57,17 @@ export async function openEmbedded(dir: string): Promise<Database> {
   const db = await PGlite.create(dir, { parsers: { [liteTypes.INT8]: (v: string) => Number(v) } });
   return {
     async query<T>(sql: string, params?: unknown[]) {
+      dbStatements.inc();
       return (await db.query<T>(sql, params)).rows;
     },
-    transaction: (fn) => db.transaction((tx) => fn({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows })),
+    // PGlite sends BEGIN and COMMIT itself; they are counted as the two statements they are.
+    transaction: (fn) => {
+      dbStatements.inc(2);
+      return db.transaction((tx) => fn({ query: async <R>(sql: string, params?: unknown[]) => {
+        dbStatements.inc();
+        return (await tx.query<R>(sql, params)).rows;
+      } }));
+    },
     close: () => db.close(),
   };
 }

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { dbStatements } from '../db/database';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -10,6 +11,8 @@ export function createMetrics(component: 'api' | 'worker' | 'embedded') {
   const registry = new Registry();
   registry.setDefaultLabels({ component });
   collectDefaultMetrics({ register: registry });
+  // Counted where statements are sent (src/db/database.ts), for the whole process.
+  registry.registerMetric(dbStatements);
   const registers = [registry];
   return {
     registry,

@@ -1,0 +1,45 @@
+/**
+ * The benchmark's knobs (environment variables). BENCH_QUICK=1 picks the smaller defaults; any variable
+ * set explicitly wins over both.
+ */
+export const QUICK = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
+
+const knob = (name: string, full: number, quick: number) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return QUICK ? quick : full;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${raw} is not a positive number`);
+  return value;
+};
+
+export const KNOBS = {
+  /** PostgreSQL to create the run's database on (dropped afterwards). */
+  databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+  /** Client concurrency of the closed-loop phases (floor, single mints, growth, webhook test events). */
+  concurrency: knob('BENCH_CONCURRENCY', 64, 64),
+  floorWorkflows: knob('BENCH_FLOOR_WORKFLOWS', 400, 100),
+  /** Pre-signed mints sent straight to the chain. */
+  chainMints: knob('BENCH_CHAIN_MINTS', 600, 300),
+  /** Single mints through the API (engine.single, the first growth point, the pipelined baseline). */
+  mints: knob('BENCH_MINTS', 300, 100),
+  /** The second growth point. */
+  growthMints: knob('BENCH_GROWTH_MINTS', 3000, 300),
+  batchMints: knob('BENCH_BATCH_MINTS', 10_000, 500),
+  /** Items per batch request (the API's default body limit is 100 kB). */
+  batchItems: knob('BENCH_BATCH_ITEMS', 500, 250),
+  acceptRate: knob('BENCH_ACCEPT_RATE', 50, 50),
+  acceptSeconds: knob('BENCH_ACCEPT_SECONDS', 30, 6),
+  /** Test events per webhook throughput measurement (split evenly over the endpoints). */
+  webhookEvents: knob('BENCH_WEBHOOK_EVENTS', 300, 60),
+  /** Action workflows whose Temporal history is fetched and counted. */
+  historySample: knob('BENCH_HISTORY_SAMPLE', 20, 10),
+};
+
+export const RECIPIENT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+export const CHAIN_ID = 31337;
+export const BLOCK_TIME_SECONDS = 1;
+export const CONFIRMATIONS = 2;
+const MNEMONIC = 'test test test test test test test test test test test junk';
+/** anvil's development accounts by index: 0 signs for the engine, 1 receives; the bench's own wallets use others. */
+export const anvilAccount = (index: number) => ({ mnemonic: MNEMONIC, path: `m/44'/60'/0'/0/${index}` });
+export const ENGINE_SIGNER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';

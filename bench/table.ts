@@ -1,0 +1,41 @@
+/* The result's table: what was measured, the limit it is set against (measured in the same run), the ratio. */
+const show = (v: unknown, unit = '') => (v === null || v === undefined ? 'n/a' : `${v}${unit}`);
+
+export function printTable(r: any) {
+  const s = r.engine.single;
+  const b = r.engine.batch;
+  const w = r.webhooks;
+  const rows: [string, string, string, string][] = [
+    ['Temporal floor: trivial workflows/s', '', show(r.floor.workflowsPerSecond), ''],
+    ['chain: pre-signed mints/s', '', show(r.chain.presignedMintsPerSecond), ''],
+    ['baseline: pipelined ethers mints/s', show(r.chain.presignedMintsPerSecond, ' (chain)'), show(r.baseline.pipelinedMintsPerSecond), show(r.baseline.ratioToPresigned)],
+    [`engine.single: mints/s (${s.mints} at c${s.concurrency})`, show(r.floor.workflowsPerSecond, ' (floor)'), show(s.mintsPerSecond), show(s.ratioToFloor)],
+    ['engine.single vs baseline', show(r.baseline.pipelinedMintsPerSecond, ' (baseline)'), show(s.mintsPerSecond), show(s.ratioToBaseline)],
+    ['  succeeded / failed', '', `${s.succeeded} / ${s.failed}`, ''],
+    ['  worker CPU ms per mint', '', show(s.workerCpuMsPerMint), ''],
+    ['  workflow tasks / history events per mint', '', `${show(s.workflowTasksPerMint)} / ${show(s.historyEventsPerMint)}`, ''],
+    ['  DB statements per mint (api + worker)', '', show(s.dbStatementsPerMint), ''],
+    ['  RPC calls per mint', '', `${show(s.rpcCallsPerMint)} (${Object.entries(s.rpcCallsPerMintByMethod).map(([m, n]) => `${m} ${n}`).join(', ')})`, ''],
+    [
+      `engine.batch: mints/s${b.skipped ? '' : ` (${b.succeeded} in ${b.seconds} s)`}`, show(b.gasCeilingMintsPerSecond, ' (gas ceiling)'),
+      b.skipped ? `skipped: ${b.skipped}` : show(b.mintsPerSecond), show(b.ratioToGasCeiling),
+    ],
+    [`accept: POST p50 / p99 (${r.accept.production.offeredPerSecond}/s open loop)`, '', `${show(r.accept.postP50Ms)} / ${show(r.accept.postP99Ms)} ms`, ''],
+    ['accept: GET action p50 / p99', '', `${show(r.accept.getP50Ms)} / ${show(r.accept.getP99Ms)} ms`, ''],
+    ['accept: server mean POST / GET (its /metrics)', '', `${show(r.accept.production.serverMeanMs.post)} / ${show(r.accept.production.serverMeanMs.get)} ms`, ''],
+    ['accept: embedded stack POST p50 / p99', '', `${show(r.accept.embeddedPostP50Ms)} / ${show(r.accept.embeddedPostP99Ms)} ms`, ''],
+    ['webhooks: completion → arrival p50 / p99', '', `${show(w.completionToArrivalMs.p50)} / ${show(w.completionToArrivalMs.p99)} ms`, ''],
+    ['webhooks: deliveries/s to 1 endpoint', '', show(w.deliveriesPerSecond.one), ''],
+    ['webhooks: deliveries/s to 10 endpoints', show(w.deliveriesPerSecond.one, ' (1 endpoint)'), show(w.deliveriesPerSecond.ten), show(ratio(w.deliveriesPerSecond.ten, w.deliveriesPerSecond.one))],
+    ['webhooks: deliveries/s to 9 healthy + 1 hanging', show(w.deliveriesPerSecond.ten, ' (10 healthy)'), show(w.deliveriesPerSecond.tenWithOneHanging), show(ratio(w.deliveriesPerSecond.tenWithOneHanging, w.deliveriesPerSecond.ten))],
+    ['gas: single mint / batched mint per token', '', `${show(r.gas.singleMint)} / ${show(r.gas.batchMintPerToken)}`, ''],
+    [`growth: ms per mint at ${r.growth.mints.at300} / ${r.growth.mints.at3000} / ${r.growth.mints.at300} again`, show(r.growth.perMintMsAt300, ` (at ${r.growth.mints.at300})`),
+      `${show(r.growth.perMintMsAt300)} / ${show(r.growth.perMintMsAt3000)} / ${show(r.growth.perMintMsAt300Again)}`, show(r.growth.ratio3000To300)],
+    ['worker RSS MiB at the end', '', show(r.worker.rssMiB), ''],
+  ];
+  console.log(`\n| ${r.quick ? 'QUICK ' : ''}${r.date} | limit (same run) | measured | ratio |`);
+  console.log('| --- | --- | --- | --- |');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 1000) / 1000);
