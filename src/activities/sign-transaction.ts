@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Transaction } from 'ethers';
+import { keccak256 } from 'ethers';
 import type { ActionError } from '../domain';
 import type { PreparedTransaction, SignPurpose } from '../signing/protocol';
 import { postSignRequest, SignerRejectedError, SignerUnavailableError } from '../signing/signer-client';
@@ -62,6 +62,7 @@ export function transactionSigner(deps: Pick<ActivityDeps, 'db' | 'chains' | 'se
       throw actionFailure({ reason: 'invalid_signature', message: `The signer returned a different transaction than requested: ${problems.join('; ')}`, callInfo: prepared.callInfo });
     }
     if ('transactionHash' in answer) return { hash: answer.transactionHash, nonce };
-    return { hash: Transaction.from(answer.signedTransaction).hash!, nonce, rawTransaction: answer.signedTransaction };
+    // The hash of the bytes the node receives, without parsing and encoding them again.
+    return { hash: keccak256(answer.signedTransaction), nonce, rawTransaction: answer.signedTransaction };
   };
 }

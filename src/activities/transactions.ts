@@ -9,6 +9,12 @@ export type BroadcastResult = 'sent' | 'nonce_consumed';
 export type TransactionState = { state: 'pending' } | { state: 'mined'; confirmations: number; blockNumber: number; success: boolean };
 
 /**
+ * eth_sendRawTransaction as it is: ethers' broadcastTransaction also recovers the sender's address (an
+ * elliptic-curve operation, the costliest step of a mint for the worker) and reads the block number.
+ */
+const sendRaw = (provider: JsonRpcProvider, raw: string) => provider.send('eth_sendRawTransaction', [raw]);
+
+/**
  * Sends a signed transaction held under a nonce lease (one the signer sent itself was checked on chain
  * already); sending it again is harmless (same nonce, same hash). Reports 'nonce_consumed' when a different
  * transaction of the address took the nonce first. The lease is marked broadcast before sending, so a
@@ -18,7 +24,7 @@ export async function sendSignedTransaction(db: Database, provider: JsonRpcProvi
   await markNonceBroadcast(db, holder);
   if (!signed.rawTransaction) return 'sent';
   try {
-    await provider.broadcastTransaction(signed.rawTransaction);
+    await sendRaw(provider, signed.rawTransaction);
   } catch (err) {
     if (!(await provider.getTransaction(signed.hash))) {
       if (isError(err, 'NONCE_EXPIRED') || /nonce too low/i.test((err as Error).message)) {
@@ -40,7 +46,7 @@ export async function lookAtTransaction(provider: JsonRpcProvider, signed: Signe
     return { state: 'mined', confirmations: await receipt.confirmations(), blockNumber: receipt.blockNumber, success: receipt.status === 1 };
   }
   if (signed.rawTransaction && !(await provider.getTransaction(signed.hash))) {
-    await provider.broadcastTransaction(signed.rawTransaction).catch(() => undefined);
+    await sendRaw(provider, signed.rawTransaction).catch(() => undefined);
   }
   return { state: 'pending' };
 }
@@ -54,7 +60,7 @@ export async function awaitConfirmed(
 ): Promise<TransactionReceipt | undefined> {
   const receipt = await follower.waitForConfirmations(signed.hash, confirmations, waitMs, onMined);
   if (!receipt && signed.rawTransaction && !(await provider.getTransaction(signed.hash))) {
-    await provider.broadcastTransaction(signed.rawTransaction).catch(() => undefined);
+    await sendRaw(provider, signed.rawTransaction).catch(() => undefined);
   }
   return receipt;
 }

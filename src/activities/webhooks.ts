@@ -26,9 +26,9 @@ export function createWebhookActivities({ db, secrets, webhooks, metrics, wakeDi
      * outbox dispatcher call this themselves; it changes nothing once the event is dispatched.
      */
     async fanOutEvent(actionId: string): Promise<number> {
-      const { deliveries } = await dispatchOutboxEvents(db, 1, planDeliveries, actionId);
+      const { deliveries } = await dispatchOutboxEvents(db, 1, planDeliveries, { onlyActionId: actionId });
       wakeDispatcher();
-      return deliveries;
+      return deliveries.length;
     },
 
     async attemptDelivery(deliveryId: string, attempt: number): Promise<AttemptOutcome> {

@@ -23,8 +23,10 @@ type TransactionFields = Pick<Transaction, 'type' | 'chainId' | 'nonce' | 'to' |
 export function transactionMismatch(actual: TransactionFields, prepared: PreparedTransaction, from: string): string[] {
   const expected = toEthersTransaction(prepared);
   const problems: string[] = [];
-  if (!actual.from) problems.push('transaction is not signed');
-  else if (actual.from.toLowerCase() !== from.toLowerCase()) problems.push(`signed by ${actual.from}, expected ${from}`);
+  // Read once: on a signed transaction each read recovers the address from the signature again.
+  const signer = actual.from;
+  if (!signer) problems.push('transaction is not signed');
+  else if (signer.toLowerCase() !== from.toLowerCase()) problems.push(`signed by ${signer}, expected ${from}`);
   const fields = ['type', 'chainId', 'nonce', 'to', 'value', 'data', 'gasLimit', 'maxFeePerGas', 'maxPriorityFeePerGas'] as const;
   for (const field of fields) {
     const a = String(actual[field] ?? null).toLowerCase();

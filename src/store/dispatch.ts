@@ -23,46 +23,54 @@ export interface NewDelivery {
 /**
  * Turns outbox events into deliveries in one transaction: `plan` says which deliveries each event gets
  * (from the endpoints of its project); the events are then marked dispatched. Events another dispatcher
- * holds are skipped; a delivery that exists already is kept as it is.
+ * holds are skipped; a delivery that exists already is kept as it is. With `holdMs`, the new pending
+ * deliveries are held for the caller, who sends them (they are returned), as claimFirstAttempts would.
  */
 export async function dispatchOutboxEvents(
   db: Database,
   limit: number,
   plan: (event: OutboxEvent, endpoints: EndpointRow[]) => NewDelivery[],
-  onlyActionId?: string,
-): Promise<{ events: number; deliveries: number }> {
+  opts: { onlyActionId?: string; holdMs?: number } = {},
+): Promise<{ events: number; deliveries: DeliveryRow[] }> {
+  const { onlyActionId, holdMs } = opts;
   return db.transaction(async (tx) => {
     const events = await tx.query<OutboxEvent>(
       `SELECT o.id, o.project_id, o.type, o.payload, a.collection_id, a.chain FROM outbox_events o JOIN actions a ON a.id = o.action_id
        WHERE o.dispatched_at IS NULL AND ($2::text IS NULL OR o.action_id = $2) ORDER BY o.created_at LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
       [limit, onlyActionId ?? null],
     );
-    if (events.length === 0) return { events: 0, deliveries: 0 };
+    if (events.length === 0) return { events: 0, deliveries: [] };
     const endpoints = await tx.query<EndpointRow>(
       `SELECT * FROM webhook_endpoints WHERE project_id = ANY($1) AND status IN ('active', 'paused') ORDER BY id`,
       [[...new Set(events.map((e) => e.project_id))]],
     );
     const deliveries = events.flatMap((event) => plan(event, endpoints.filter((e) => e.project_id === event.project_id)));
-    await insertDeliveries(tx, deliveries);
+    const inserted = await insertDeliveries(tx, deliveries, holdMs);
     await tx.query('UPDATE outbox_events SET dispatched_at = now() WHERE id = ANY($1)', [events.map((e) => e.id)]);
-    return { events: events.length, deliveries: deliveries.length };
+    return { events: events.length, deliveries: inserted };
   });
 }
 
-export async function insertDeliveries(db: Queryable, deliveries: NewDelivery[]) {
-  if (deliveries.length === 0) return;
-  await db.query(
-    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status, last_error)
-     SELECT id, project_id, endpoint_id, event_id, event_type, payload::jsonb, status, CASE WHEN status = 'skipped' THEN 'endpoint paused' END
+/** Inserts the deliveries not yet recorded; answers the pending ones inserted, held for `holdMs` if given. */
+async function insertDeliveries(db: Queryable, deliveries: NewDelivery[], holdMs?: number): Promise<DeliveryRow[]> {
+  if (deliveries.length === 0) return [];
+  const rows = await db.query<DeliveryRow>(
+    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status, last_error, claimed_until)
+     SELECT id, project_id, endpoint_id, event_id, event_type, payload::jsonb, status, CASE WHEN status = 'skipped' THEN 'endpoint paused' END,
+       CASE WHEN status = 'pending' AND $8::float8 IS NOT NULL THEN now() + make_interval(secs => $8::float8 / 1000) END
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
        AS d(id, project_id, endpoint_id, event_id, event_type, payload, status)
-     ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
+     ON CONFLICT (event_id, endpoint_id) DO NOTHING
+     RETURNING *`,
     [
       deliveries.map((d) => d.id), deliveries.map((d) => d.project_id), deliveries.map((d) => d.endpoint_id), deliveries.map((d) => d.event_id),
-      deliveries.map((d) => d.event_type), deliveries.map((d) => JSON.stringify(d.payload)), deliveries.map((d) => d.status),
+      deliveries.map((d) => d.event_type), deliveries.map((d) => JSON.stringify(d.payload)), deliveries.map((d) => d.status), holdMs ?? null,
     ],
   );
+  return rows.filter((d) => d.status === 'pending').sort(byCreation);
 }
+
+const byCreation = (a: DeliveryRow, b: DeliveryRow) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || a.id.localeCompare(b.id);
 
 /**
  * Takes pending first attempts, oldest first, for `holdMs`: past that a crashed dispatcher's deliveries
@@ -78,7 +86,7 @@ export async function claimFirstAttempts(db: Queryable, limit: number, holdMs: n
      RETURNING *`,
     [limit, holdMs, skipEndpoints],
   );
-  return rows.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || a.id.localeCompare(b.id));
+  return rows.sort(byCreation);
 }
 
 export interface FirstAttempt {

@@ -77,10 +77,11 @@ export class WebhookDispatcher {
     while (!this.stopped) {
       let found = false;
       try {
-        const { events } = await dispatchOutboxEvents(this.deps.db, EVENTS_PER_ROUND, planDeliveries);
         const full = [...this.queues].filter(([, q]) => q.pending.length >= QUEUE_PER_ENDPOINT).map(([id]) => id);
         const claimed = await claimFirstAttempts(this.deps.db, CLAIMS_PER_ROUND, this.holdMs, full);
-        for (const delivery of claimed) this.enqueue(delivery);
+        // New deliveries come back already held by this dispatcher, queued after the older ones just claimed.
+        const { events, deliveries } = await dispatchOutboxEvents(this.deps.db, EVENTS_PER_ROUND, planDeliveries, { holdMs: this.holdMs });
+        for (const delivery of [...claimed, ...deliveries]) this.enqueue(delivery);
         found = events > 0 || claimed.length > 0;
       } catch (err) {
         this.deps.log('webhook dispatch failed; trying again', { error: (err as Error).message });

@@ -21,6 +21,8 @@ export interface EngineWorkerParts {
   connection: NativeConnection;
   metrics: Metrics;
   log: LogFn;
+  /** Connections of the webhook dispatcher's own, so its statements do not queue behind the actions' steps. */
+  dispatchDb?: Database;
   workflowBundlePath?: string;
 }
 
@@ -34,7 +36,7 @@ export async function startEngineWorker(config: Config, parts: EngineWorkerParts
   const settings = webhookSettings(config);
   const dispatcher = config.WORKER_TASK_QUEUES.includes('webhooks')
     ? new WebhookDispatcher({
-      db: parts.db, secrets: parts.secrets, settings, metrics: parts.metrics, log: parts.log,
+      db: parts.dispatchDb ?? parts.db, secrets: parts.secrets, settings, metrics: parts.metrics, log: parts.log,
       handOff: createDeliveryStarter(parts.client, webhookTaskQueue(config.TEMPORAL_TASK_QUEUE), settings.retryScheduleMs),
     })
     : undefined;
