@@ -26,6 +26,11 @@ import { startEngineWorker } from '../worker/engine-worker';
 /** anvil's first development account: funded on every anvil chain, never to be used elsewhere. */
 const DEV_SIGNER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const ANVIL_CHAIN_ID = 31337;
+/**
+ * With the embedded PGlite (one connection, on the process's one thread) more concurrent workflow tasks and
+ * local activities only queue on the database and hold up the API's answers.
+ */
+const PGLITE_WORKER_SLOTS = 32;
 
 /** A value generated once and kept in the data directory, so restarts keep it. */
 function persisted(dataDir: string, name: string, make: () => string): string {
@@ -118,7 +123,12 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     const workerConnection = await NativeConnection.connect(temporalOptions);
     services.push({ stop: () => workerConnection.close() });
     const engineConfig = { ...config, TEMPORAL_ADDRESS: temporalAddress };
-    const worker = await startEngineWorker(engineConfig, {
+    const workerConfig = config.DATABASE_URL ? engineConfig : {
+      ...engineConfig,
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: Math.min(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, PGLITE_WORKER_SLOTS),
+      WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: Math.min(config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES, PGLITE_WORKER_SLOTS),
+    };
+    const worker = await startEngineWorker(workerConfig, {
       db, chains: registry, secrets, client, connection: workerConnection, metrics, log: createLogger('worker', workerLogFile),
     });
     services.push({ stop: async () => { worker.shutdown(); await worker.running; } });
