@@ -8,6 +8,7 @@ import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, type SignedAction } from './sign-transaction';
 import { awaitConfirmed, sendSignedTransaction, type BroadcastResult } from './transactions';
+import type { WaitSlots } from './wait-slots';
 
 /** Each chunk of a batch holds a nonce lease of its own. */
 export const batchChunkHolder = (actionId: string, chunkIndex: number) => `${actionId}:${chunkIndex}`;
@@ -18,7 +19,7 @@ export interface SignedChunk {
   nonce: number;
 }
 
-export function createBatchSendActivities(deps: ActivityDeps) {
+export function createBatchSendActivities(deps: ActivityDeps, waits: WaitSlots) {
   const { db, chains } = deps;
   const sign = transactionSigner(deps);
 
@@ -116,14 +117,16 @@ export function createBatchSendActivities(deps: ActivityDeps) {
      * is `confirming` from its first mined chunk.
      */
     async awaitBatchChunks(actionId: string, chunkIndexes: number[], confirmations: number, waitMs: number): Promise<number[]> {
-      const { chain_id: chainId } = await getAction(db, actionId);
-      const chunks = await Promise.all(chunkIndexes.map((index) => getBatchMintChunk(db, actionId, index)));
-      let stageRecorded: Promise<void> | undefined;
-      const receipts = await Promise.all(chunks.map((chunk) => awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signedOf(chunk), confirmations, waitMs, () => {
-        stageRecorded ??= setActionStage(db, actionId, 'confirming');
-      })));
-      await stageRecorded;
-      return chunkIndexes.filter((_, i) => receipts[i]);
+      return waits.run(async () => {
+        const { chain_id: chainId } = await getAction(db, actionId);
+        const chunks = await Promise.all(chunkIndexes.map((index) => getBatchMintChunk(db, actionId, index)));
+        let stageRecorded: Promise<void> | undefined;
+        const receipts = await Promise.all(chunks.map((chunk) => awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signedOf(chunk), confirmations, waitMs, () => {
+          stageRecorded ??= setActionStage(db, actionId, 'confirming');
+        })));
+        await stageRecorded;
+        return chunkIndexes.filter((_, i) => receipts[i]);
+      }, [] as number[]);
     },
   };
 }

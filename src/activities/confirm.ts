@@ -2,22 +2,27 @@ import { setActionStage } from '../store/actions';
 import type { ActivityDeps } from './deps';
 import type { SignedAction } from './sign-transaction';
 import { awaitConfirmed } from './transactions';
+import type { WaitSlots } from './wait-slots';
 
-export type Confirmation = { state: 'confirmed'; blockNumber: number; success: boolean } | { state: 'pending' };
+/** `busy`: the worker's wait slots were all taken, so there was no wait. */
+export type Confirmation = { state: 'confirmed'; blockNumber: number; success: boolean } | { state: 'pending' } | { state: 'busy' };
 
-export function createConfirmActivities({ db, chains }: ActivityDeps) {
+export function createConfirmActivities({ db, chains }: ActivityDeps, waits: WaitSlots) {
   return {
     /**
      * Waits up to `waitMs` for the chain follower to see the transaction with the chain's confirmations; the
-     * action is `confirming` from the block it is mined in.
+     * action is `confirming` from the block it is mined in. Answers `busy` at once while the worker's wait slots
+     * are all taken.
      */
     async awaitConfirmations(actionId: string, chainId: number, signed: SignedAction, confirmations: number, waitMs: number): Promise<Confirmation> {
-      let stageRecorded: Promise<void> | undefined;
-      const receipt = await awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signed, confirmations, waitMs, () => {
-        stageRecorded = setActionStage(db, actionId, 'confirming');
-      });
-      await stageRecorded;
-      return receipt ? { state: 'confirmed', blockNumber: receipt.blockNumber, success: receipt.status === 1 } : { state: 'pending' };
+      return waits.run(async () => {
+        let stageRecorded: Promise<void> | undefined;
+        const receipt = await awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signed, confirmations, waitMs, () => {
+          stageRecorded = setActionStage(db, actionId, 'confirming');
+        });
+        await stageRecorded;
+        return receipt ? { state: 'confirmed', blockNumber: receipt.blockNumber, success: receipt.status === 1 } : { state: 'pending' };
+      }, { state: 'busy' } as Confirmation);
     },
   };
 }

@@ -19,6 +19,8 @@ export interface ActivityDeps {
   chains: ChainRegistry;
   urls: ApiUrls;
   signerTimeoutMs: number;
+  /** Confirmation waits the worker runs at once (see wait-slots.ts). */
+  confirmationWaitSlots: number;
   /** Tells the process's webhook dispatcher, if it runs one, that an event was recorded. */
   wakeDispatcher(): void;
   secrets: SecretBox;

@@ -7,20 +7,22 @@ import type { ActivityDeps } from './deps';
 import { createPrepareActivities } from './prepare';
 import { createRecordActivities } from './record';
 import { createSigningActivities } from './signing';
+import { waitSlots } from './wait-slots';
 import { createWebhookActivities } from './webhooks';
 
 export type { ActivityDeps } from './deps';
 
 /** Every activity of the action, batch mint and webhook workflows, bound to the clients the worker wires once. */
 export function createActivities(deps: ActivityDeps) {
+  const waits = waitSlots(deps.confirmationWaitSlots);
   return {
     ...createPrepareActivities(deps),
     ...createSigningActivities(deps),
     ...createBroadcastActivities(deps),
-    ...createConfirmActivities(deps),
+    ...createConfirmActivities(deps, waits),
     ...createRecordActivities(deps),
     ...createBatchPlanActivities(deps),
-    ...createBatchSendActivities(deps),
+    ...createBatchSendActivities(deps, waits),
     ...createBatchRecordActivities(deps),
     ...createWebhookActivities(deps),
   };

@@ -170,8 +170,17 @@ export class WebhookDispatcher {
       results.push({ deliveryId: delivery.id, attempt: { startedAt, ...sent }, next });
     }
     // Workflows first: a crash before the results are written repeats a first attempt, never loses a retry.
-    await inParallel(handOffs, HANDOFF_PARALLELISM, ([id, firstAttempt, schedule]) => this.deps.handOff(id, firstAttempt, schedule));
-    await recordFirstAttempts(db, results);
+    // A delivery whose workflow could not be started stays held, for its first attempt to be made again later.
+    const notHandedOff = new Set<string>();
+    await inParallel(handOffs, HANDOFF_PARALLELISM, async ([id, firstAttempt, schedule]) => {
+      try {
+        await this.deps.handOff(id, firstAttempt, schedule);
+      } catch (err) {
+        notHandedOff.add(id);
+        this.deps.log('could not start a webhook delivery workflow', { deliveryId: id, error: (err as Error).message });
+      }
+    });
+    await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)));
     if (health) await recordEndpointHealth(db, endpointId, health, batch[0].created_at, settings.disableAfterMs);
     for (const r of results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
     return results.length;

@@ -259,7 +259,7 @@ describe('webhooks', () => {
     // The same activity the delivery workflow runs, with the streak limit at zero: the next failure disables.
     const chains = new ChainRegistry([]);
     const activities = createWebhookActivities({
-      db: h.db, chains, urls: apiUrls(h.baseUrl), signerTimeoutMs: 1000, secrets: h.secrets,
+      db: h.db, chains, urls: apiUrls(h.baseUrl), signerTimeoutMs: 1000, confirmationWaitSlots: 1, secrets: h.secrets,
       wakeDispatcher: () => undefined, webhooks: { ...h.webhooks, disableAfterMs: 0 }, metrics: h.metrics,
     });
     await activities.completeDelivery(first.id, 'failed');

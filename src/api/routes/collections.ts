@@ -158,11 +158,12 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       collectionId: collection.id, resourceId: nftId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
       payload: { type: 'nfts.create', nftId, recipient: body.recipient, tokenTypeId: body.tokenTypeId ?? null, amount: body.amount },
     }, async (tx) => {
-      if (!(await reserveSupply(tx, supply.table, supply.id, body.amount))) throw maxSupplyExceeded(supply, body.amount);
       await insertNft(tx, {
         id: nftId, projectId: project.id, collectionId: collection.id, tokenTypeId: body.tokenTypeId ?? null,
         recipient: body.recipient, amount: body.amount, actionId, metadata,
       });
+      // Last before the commit: the supply row stays locked, against every concurrent mint of the collection, only that long.
+      if (!(await reserveSupply(tx, supply.table, supply.id, body.amount))) throw maxSupplyExceeded(supply, body.amount);
     }));
   });
 
