@@ -4,15 +4,14 @@ import type { SignedAction } from './sign-transaction';
 import { awaitConfirmed } from './transactions';
 import type { WaitSlots } from './wait-slots';
 
-/** `busy`: the worker's wait slots were all taken, so there was no wait. */
-export type Confirmation = { state: 'confirmed'; blockNumber: number; success: boolean } | { state: 'pending' } | { state: 'busy' };
+export type Confirmation = { state: 'confirmed'; blockNumber: number; success: boolean } | { state: 'pending' };
 
 export function createConfirmActivities({ db, chains }: ActivityDeps, waits: WaitSlots) {
   return {
     /**
      * Waits up to `waitMs` for the chain follower to see the transaction with the chain's confirmations; the
-     * action is `confirming` from the block it is mined in. Answers `busy` at once while the worker's wait slots
-     * are all taken.
+     * action is `confirming` from the block it is mined in. Answers `pending` at once while the worker's wait
+     * slots are all taken.
      */
     async awaitConfirmations(actionId: string, chainId: number, signed: SignedAction, confirmations: number, waitMs: number): Promise<Confirmation> {
       return waits.run(async () => {
@@ -22,7 +21,7 @@ export function createConfirmActivities({ db, chains }: ActivityDeps, waits: Wai
         });
         await stageRecorded;
         return receipt ? { state: 'confirmed', blockNumber: receipt.blockNumber, success: receipt.status === 1 } : { state: 'pending' };
-      }, { state: 'busy' } as Confirmation);
+      }, { state: 'pending' } as Confirmation);
     },
   };
 }

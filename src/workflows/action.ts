@@ -101,8 +101,7 @@ async function awaitConfirmations(steps: EngineSteps, input: ActionWorkflowInput
       throw ApplicationFailure.create({ type: 'ConfirmationTimeout', message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
     }
     await sleep(pauseMs);
-    // Only looks at the chain slow the next ones down; a worker too busy to wait did not look.
-    if (state.state === 'pending') pauseMs = Math.min(pauseMs * 2, 30_000);
+    pauseMs = Math.min(pauseMs * 2, 30_000);
   }
 }
 
