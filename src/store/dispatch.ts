@@ -10,15 +10,7 @@ export interface OutboxEvent {
   chain: string;
 }
 
-export interface NewDelivery {
-  id: string;
-  project_id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: string;
-  payload: Record<string, unknown>;
-  status: 'pending' | 'skipped';
-}
+export type NewDelivery = Pick<DeliveryRow, 'id' | 'project_id' | 'endpoint_id' | 'event_id' | 'event_type' | 'payload'> & { status: 'pending' | 'skipped' };
 
 /**
  * Turns outbox events into deliveries in one transaction: `plan` says which deliveries each event gets
