@@ -7,7 +7,7 @@ import { getProject } from '../store/projects';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, type SignedAction } from './sign-transaction';
-import { awaitConfirmed, sendSignedTransaction, type BroadcastResult } from './transactions';
+import { awaitConfirmed, sendSignedTransaction, stageRecorder, type BroadcastResult } from './transactions';
 import type { WaitSlots } from './wait-slots';
 
 /** Each chunk of a batch holds a nonce lease of its own. */
@@ -120,11 +120,9 @@ export function createBatchSendActivities(deps: ActivityDeps, waits: WaitSlots) 
       return waits.run(async () => {
         const { chain_id: chainId } = await getAction(db, actionId);
         const chunks = await Promise.all(chunkIndexes.map((index) => getBatchMintChunk(db, actionId, index)));
-        let stageRecorded: Promise<void> | undefined;
-        const receipts = await Promise.all(chunks.map((chunk) => awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signedOf(chunk), confirmations, waitMs, () => {
-          stageRecorded ??= setActionStage(db, actionId, 'confirming');
-        })));
-        await stageRecorded;
+        const stage = stageRecorder(() => setActionStage(db, actionId, 'confirming'));
+        const receipts = await Promise.all(chunks.map((chunk) => awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signedOf(chunk), confirmations, waitMs, stage.record)));
+        await stage.done();
         return chunkIndexes.filter((_, i) => receipts[i]);
       }, [] as number[]);
     },

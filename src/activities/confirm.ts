@@ -1,7 +1,7 @@
 import { setActionStage } from '../store/actions';
 import type { ActivityDeps } from './deps';
 import type { SignedAction } from './sign-transaction';
-import { awaitConfirmed } from './transactions';
+import { awaitConfirmed, stageRecorder } from './transactions';
 import type { WaitSlots } from './wait-slots';
 
 export type Confirmation = { state: 'confirmed'; blockNumber: number; success: boolean } | { state: 'pending' };
@@ -15,11 +15,9 @@ export function createConfirmActivities({ db, chains }: ActivityDeps, waits: Wai
      */
     async awaitConfirmations(actionId: string, chainId: number, signed: SignedAction, confirmations: number, waitMs: number): Promise<Confirmation> {
       return waits.run(async () => {
-        let stageRecorded: Promise<void> | undefined;
-        const receipt = await awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signed, confirmations, waitMs, () => {
-          stageRecorded = setActionStage(db, actionId, 'confirming');
-        });
-        await stageRecorded;
+        const stage = stageRecorder(() => setActionStage(db, actionId, 'confirming'));
+        const receipt = await awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signed, confirmations, waitMs, stage.record);
+        await stage.done();
         return receipt ? { state: 'confirmed', blockNumber: receipt.blockNumber, success: receipt.status === 1 } : { state: 'pending' };
       }, { state: 'pending' } as Confirmation);
     },

@@ -64,3 +64,20 @@ export async function awaitConfirmed(
   }
   return receipt;
 }
+
+/**
+ * Records a stage once, from a callback that cannot wait (the follower's "mined"); `done` waits for the
+ * write and throws its error there, inside the activity, instead of leaving it unhandled.
+ */
+export function stageRecorder(write: () => Promise<void>) {
+  let written: Promise<unknown> | undefined;
+  return {
+    record: () => {
+      written ??= write().catch((err: unknown) => err);
+    },
+    done: async () => {
+      const failed = await written;
+      if (failed instanceof Error) throw failed;
+    },
+  };
+}

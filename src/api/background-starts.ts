@@ -30,7 +30,7 @@ export function backgroundStarts(start: ActionStarter, log: LogFn) {
       inFlight.add(started);
     }) as ActionStarter,
     drain: async () => {
-      await Promise.allSettled([...inFlight]);
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

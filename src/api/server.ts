@@ -42,7 +42,8 @@ export interface ApiServer {
 export async function startApiServer(config: Config, parts: ApiServerParts): Promise<ApiServer> {
   const { db, chains, client, log } = parts;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  const starts = backgroundStarts(createActionStarter(client, taskQueue, chains), log);
+  const start = createActionStarter(client, taskQueue, chains);
+  const starts = backgroundStarts(start, log);
   const startAction = starts.start;
   let stopping = false;
   const app = createApp({
@@ -54,7 +55,8 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
     isStopping: () => stopping,
   });
 
-  const resume = () => resumeQueuedActions(db, startAction, RESUME_AFTER_MS).catch((err) => log('resuming queued actions failed', { error: (err as Error).message }));
+  // One start after the other: what the resumer finds may be hundreds of actions.
+  const resume = () => resumeQueuedActions(db, start, RESUME_AFTER_MS).catch((err) => log('resuming queued actions failed', { error: (err as Error).message }));
   await resume();
   const resumer = setInterval(resume, RESUME_AFTER_MS);
 
@@ -72,8 +74,10 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
         log('shutdown timeout: closing connections with requests still in flight', { timeoutMs: config.SHUTDOWN_TIMEOUT });
         server.closeAllConnections();
       }, config.SHUTDOWN_TIMEOUT);
+      const stoppingAt = Date.now();
       await closed;
-      await starts.drain();
+      // Starts still under way get what is left of the shutdown time; any not done are the resumer's.
+      await Promise.race([starts.drain(), new Promise((r) => setTimeout(r, Math.max(0, config.SHUTDOWN_TIMEOUT - (Date.now() - stoppingAt))).unref())]);
       clearInterval(sweeper);
       clearTimeout(deadline);
     },

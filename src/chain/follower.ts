@@ -54,16 +54,24 @@ export class ChainFollower {
         resolve: (receipt) => {
           clearTimeout(timer);
           this.waiters.delete(waiter);
-          // An entry for a block already out of the window is kept only while someone waits.
+          // An entry for a block already out of the window is kept only while someone waits for it.
           const minedAt = this.minedIn.get(hash);
-          if (minedAt !== undefined && !this.blocks.has(minedAt)) this.minedIn.delete(hash);
+          if (minedAt !== undefined && !this.blocks.has(minedAt) && ![...this.waiters].some((w) => w.hash === hash)) this.minedIn.delete(hash);
           resolve(receipt);
         },
       };
       const timer = setTimeout(() => waiter.resolve(undefined), timeoutMs);
       this.waiters.add(waiter);
       this.settle(waiter);
-      this.running ??= this.follow().finally(() => (this.running = undefined));
+      this.startFollowing();
+    });
+  }
+
+  private startFollowing() {
+    this.running ??= this.follow().finally(() => {
+      this.running = undefined;
+      // A waiter may have come in between the loop's last look and now.
+      if (this.waiters.size > 0 && !this.stopped) this.startFollowing();
     });
   }
 
@@ -103,10 +111,25 @@ export class ChainFollower {
   }
 
   private async scanToHead() {
-    const head = Number(await this.provider.send('eth_blockNumber', []));
-    let next = this.lastScanned < 0 ? head : this.lastScanned + 1;
-    while (next <= head && !this.stopped) {
-      const block = await this.readBlock(next);
+    const head = await this.readBlock('latest');
+    // After a long pause (nobody waited), the blocks in between are not read one by one: the window restarts.
+    if (this.lastScanned >= 0 && head.number - this.lastScanned > WINDOW) {
+      this.blocks.clear();
+      this.lastScanned = -1;
+    }
+    // A reorg to a chain no longer than the one read shows only in the head's own hash.
+    while (this.lastScanned >= head.number) {
+      const known = this.blocks.get(this.lastScanned);
+      if (this.lastScanned === head.number && known?.hash === head.hash) return;
+      if (!known) {
+        this.lastScanned = head.number - 1;
+        break;
+      }
+      this.forget(known);
+    }
+    let next = this.lastScanned < 0 ? head.number : this.lastScanned + 1;
+    while (next <= head.number && !this.stopped) {
+      const block = next === head.number ? head : await this.readBlock(next);
       const parent = this.blocks.get(next - 1);
       if (parent && parent.hash !== block.parentHash) {
         this.forget(parent);
@@ -118,10 +141,10 @@ export class ChainFollower {
     }
   }
 
-  private async readBlock(number: number): Promise<ScannedBlock> {
-    const raw = await this.provider.send('eth_getBlockByNumber', [`0x${number.toString(16)}`, false]);
-    if (!raw) throw new Error(`block ${number} is not available yet`);
-    return { number, hash: raw.hash, parentHash: raw.parentHash, transactions: raw.transactions.map((h: string) => h.toLowerCase()) };
+  private async readBlock(tag: number | 'latest'): Promise<ScannedBlock> {
+    const raw = await this.provider.send('eth_getBlockByNumber', [tag === 'latest' ? tag : `0x${tag.toString(16)}`, false]);
+    if (!raw) throw new Error(`block ${tag} is not available yet`);
+    return { number: Number(raw.number), hash: raw.hash, parentHash: raw.parentHash, transactions: raw.transactions.map((h: string) => h.toLowerCase()) };
   }
 
   private remember(block: ScannedBlock) {
@@ -169,6 +192,12 @@ export class ChainFollower {
     if (cached) return cached;
     const receipt = await this.provider.getTransactionReceipt(hash);
     const block = this.blocks.get(blockNumber);
+    if (receipt && receipt.blockNumber !== blockNumber) {
+      // Moved by a reorg the window did not cover (found by a look-up): count from where it is now.
+      this.minedIn.delete(hash);
+      this.displaced.add(hash);
+      return undefined;
+    }
     if (!receipt || (block && receipt.blockHash !== block.hash)) return undefined;
     if (this.receipts.size >= RECEIPTS_KEPT) this.receipts.delete(this.receipts.keys().next().value!);
     this.receipts.set(hash, receipt);

@@ -47,11 +47,12 @@ export async function dispatchOutboxEvents(
 async function insertDeliveries(db: Queryable, deliveries: NewDelivery[], holdMs?: number): Promise<DeliveryRow[]> {
   if (deliveries.length === 0) return [];
   const rows = await db.query<DeliveryRow>(
-    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status, last_error, claimed_until)
+    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status, last_error, claimed_until, in_workflow)
      SELECT id, project_id, endpoint_id, event_id, event_type, payload::jsonb, status, CASE WHEN status = 'skipped' THEN 'endpoint paused' END,
-       CASE WHEN status = 'pending' AND $8::float8 IS NOT NULL THEN now() + make_interval(secs => $8::float8 / 1000) END
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-       AS d(id, project_id, endpoint_id, event_id, event_type, payload, status)
+       CASE WHEN status = 'pending' AND $8::float8 IS NOT NULL THEN now() + make_interval(secs => $8::float8 / 1000) END, false
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+       AS d(id, project_id, endpoint_id, event_id, event_type, payload, status, n)
+     ORDER BY n
      ON CONFLICT (event_id, endpoint_id) DO NOTHING
      RETURNING *`,
     [
@@ -59,10 +60,10 @@ async function insertDeliveries(db: Queryable, deliveries: NewDelivery[], holdMs
       deliveries.map((d) => d.event_type), deliveries.map((d) => JSON.stringify(d.payload)), deliveries.map((d) => d.status), holdMs ?? null,
     ],
   );
-  return rows.filter((d) => d.status === 'pending').sort(byCreation);
+  return rows.filter((d) => d.status === 'pending').sort(byRecording);
 }
 
-const byCreation = (a: DeliveryRow, b: DeliveryRow) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || a.id.localeCompare(b.id);
+const byRecording = (a: DeliveryRow, b: DeliveryRow) => a.seq - b.seq;
 
 /**
  * Takes pending first attempts, oldest first, for `holdMs`: past that a crashed dispatcher's deliveries
@@ -74,11 +75,11 @@ export async function claimFirstAttempts(db: Queryable, limit: number, holdMs: n
      WHERE id IN (
        SELECT id FROM webhook_deliveries
        WHERE status = 'pending' AND NOT in_workflow AND (claimed_until IS NULL OR claimed_until < now()) AND endpoint_id <> ALL($3::text[])
-       ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
      RETURNING *`,
     [limit, holdMs, skipEndpoints],
   );
-  return rows.sort(byCreation);
+  return rows.sort(byRecording);
 }
 
 export interface FirstAttempt {
@@ -110,7 +111,7 @@ export async function recordFirstAttempts(db: Database, results: FirstAttempt[])
       `UPDATE webhook_deliveries d SET
          attempts = CASE WHEN n.sent THEN GREATEST(d.attempts, 1) ELSE d.attempts END,
          last_status_code = CASE WHEN n.sent THEN n.status_code ELSE d.last_status_code END,
-         last_error = CASE WHEN n.sent THEN n.error ELSE 'endpoint not active' END,
+         last_error = CASE WHEN n.sent THEN n.error WHEN n.next = 'skipped' THEN 'endpoint not active' ELSE d.last_error END,
          status = CASE WHEN n.next = 'in_workflow' THEN 'pending' ELSE n.next END,
          in_workflow = n.next = 'in_workflow', claimed_until = NULL, updated_at = now()
        FROM unnest($1::text[], $2::text[], $3::boolean[], $4::int[], $5::text[]) AS n(id, next, sent, status_code, error)
@@ -121,7 +122,11 @@ export async function recordFirstAttempts(db: Database, results: FirstAttempt[])
   });
 }
 
-/** Gives up the hold on deliveries not sent after all (a dispatcher stopping), for another to take now. */
-export async function releaseClaims(db: Queryable, deliveryIds: string[]) {
-  await db.query(`UPDATE webhook_deliveries SET claimed_until = NULL WHERE id = ANY($1) AND status = 'pending' AND NOT in_workflow`, [deliveryIds]);
+/** Sets the hold on deliveries still to be sent: renewed while they wait, 0 gives them up for another to take now. */
+export async function holdDeliveries(db: Queryable, deliveryIds: string[], holdMs: number) {
+  await db.query(
+    `UPDATE webhook_deliveries SET claimed_until = now() + make_interval(secs => $2::float8 / 1000)
+     WHERE id = ANY($1) AND status = 'pending' AND NOT in_workflow`,
+    [deliveryIds, holdMs],
+  );
 }

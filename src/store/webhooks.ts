@@ -31,6 +31,8 @@ export interface DeliveryRow {
   event_type: string;
   payload: Record<string, unknown>;
   status: 'pending' | 'succeeded' | 'failed' | 'skipped';
+  /** Order of recording: first attempts go out in it. */
+  seq: number;
   attempts: number;
   last_status_code: number | null;
   last_error: string | null;
@@ -139,8 +141,8 @@ export async function insertDelivery(
   d: Pick<DeliveryRow, 'id' | 'project_id' | 'endpoint_id' | 'event_id' | 'event_type' | 'payload'> & { status?: 'pending' | 'skipped' },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status, last_error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
+    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, event_type, payload, status, last_error, in_workflow)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false) ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
     [d.id, d.project_id, d.endpoint_id, d.event_id, d.event_type, JSON.stringify(d.payload), d.status ?? 'pending',
       d.status === 'skipped' ? 'endpoint paused' : null],
   );

@@ -15,7 +15,6 @@ export function createDeliveryStarter(client: Client, taskQueue: string, retrySc
       await client.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
         taskQueue,
         workflowId: deliveryWorkflowId(deliveryId, firstAttempt),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ deliveryId, retryScheduleMs: scheduleMs, firstAttempt }],
       });
     } catch (err) {

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database';
 import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
-import { claimFirstAttempts, dispatchOutboxEvents, recordFirstAttempts, releaseClaims, type FirstAttempt } from '../store/dispatch';
+import { claimFirstAttempts, dispatchOutboxEvents, holdDeliveries, recordFirstAttempts, type FirstAttempt } from '../store/dispatch';
 import { getEndpoint, recordEndpointHealth, type DeliveryRow } from '../store/webhooks';
 import { attemptDelivery, isSuccess } from './attempt';
 import { planDeliveries } from './plan-deliveries';
@@ -26,6 +26,10 @@ const IDLE_POLL_MS = 100;
 /** After a failed first attempt, an endpoint's next deliveries go straight to workflows for this long. */
 const FAILING_ENDPOINT_MS = 30_000;
 const HANDOFF_PARALLELISM = 16;
+/** Deliveries queued in this process before it takes no more events from the outbox. */
+const QUEUED_AT_MOST = 2_000;
+/** A delivery whose retry workflow could not be started is left for this long, then attempted again. */
+const HANDOFF_RETRY_MS = 30_000;
 
 interface EndpointQueue {
   pending: DeliveryRow[];
@@ -45,6 +49,7 @@ export class WebhookDispatcher {
   private readonly failingUntil = new Map<string, number>();
   private readonly holdMs: number;
   private stopped = false;
+  private heldAt = Date.now();
   private wakeUp?: () => void;
   private woken = false;
   private loop?: Promise<void>;
@@ -69,18 +74,21 @@ export class WebhookDispatcher {
     this.wake();
     await this.loop;
     await Promise.all([...this.queues.values()].map((q) => q.draining));
-    const left = [...this.queues.values()].flatMap((q) => q.pending.map((d) => d.id));
-    if (left.length > 0) await releaseClaims(this.deps.db, left);
+    const left = this.queuedIds();
+    if (left.length > 0) await holdDeliveries(this.deps.db, left, 0);
   }
 
   private async run() {
     while (!this.stopped) {
       let found = false;
       try {
+        await this.renewHolds();
         const full = [...this.queues].filter(([, q]) => q.pending.length >= QUEUE_PER_ENDPOINT).map(([id]) => id);
         const claimed = await claimFirstAttempts(this.deps.db, CLAIMS_PER_ROUND, this.holdMs, full);
         // New deliveries come back already held by this dispatcher, queued after the older ones just claimed.
-        const { events, deliveries } = await dispatchOutboxEvents(this.deps.db, EVENTS_PER_ROUND, planDeliveries, { holdMs: this.holdMs });
+        const { events, deliveries } = this.queuedIds().length < QUEUED_AT_MOST
+          ? await dispatchOutboxEvents(this.deps.db, EVENTS_PER_ROUND, planDeliveries, { holdMs: this.holdMs })
+          : { events: 0, deliveries: [] };
         for (const delivery of [...claimed, ...deliveries]) this.enqueue(delivery);
         found = events > 0 || claimed.length > 0;
       } catch (err) {
@@ -88,6 +96,18 @@ export class WebhookDispatcher {
       }
       if (!found) await this.idle();
     }
+  }
+
+  private queuedIds(): string[] {
+    return [...this.queues.values()].flatMap((q) => q.pending.map((d) => d.id));
+  }
+
+  /** Keeps the hold on queued deliveries from running out while they wait behind a slow receiver. */
+  private async renewHolds() {
+    if (Date.now() - this.heldAt < this.holdMs / 3) return;
+    this.heldAt = Date.now();
+    const queued = this.queuedIds();
+    if (queued.length > 0) await holdDeliveries(this.deps.db, queued, this.holdMs);
   }
 
   private async idle() {
@@ -140,8 +160,9 @@ export class WebhookDispatcher {
     const endpoint = await getEndpoint(db, endpointId);
     const results: FirstAttempt[] = [];
     const handOffs: [string, number, number[]][] = [];
-    /** What the deliveries that ended here say of the endpoint, the latest one counting. */
+    /** What the deliveries that ended here say of the endpoint, the latest one counting, and that one's creation. */
     let health: 'succeeded' | 'failed' | 'gone' | undefined;
+    let healthSince = new Date();
     for (const delivery of batch) {
       if (this.stopped) break;
       if (!endpoint || endpoint.status !== 'active' || health === 'gone') {
@@ -166,11 +187,14 @@ export class WebhookDispatcher {
           handOffs.push([delivery.id, 2, settings.retryScheduleMs.slice(1)]);
         }
       }
-      if (next !== 'in_workflow') health = outcome;
+      if (next !== 'in_workflow') {
+        health = outcome;
+        healthSince = delivery.created_at;
+      }
       results.push({ deliveryId: delivery.id, attempt: { startedAt, ...sent }, next });
     }
     // Workflows first: a crash before the results are written repeats a first attempt, never loses a retry.
-    // A delivery whose workflow could not be started stays held, for its first attempt to be made again later.
+    // A delivery whose workflow could not be started is held a while, then its first attempt is made again.
     const notHandedOff = new Set<string>();
     await inParallel(handOffs, HANDOFF_PARALLELISM, async ([id, firstAttempt, schedule]) => {
       try {
@@ -181,7 +205,8 @@ export class WebhookDispatcher {
       }
     });
     await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)));
-    if (health) await recordEndpointHealth(db, endpointId, health, batch[0].created_at, settings.disableAfterMs);
+    if (notHandedOff.size > 0) await holdDeliveries(db, [...notHandedOff], HANDOFF_RETRY_MS);
+    if (health) await recordEndpointHealth(db, endpointId, health, healthSince, settings.disableAfterMs);
     for (const r of results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
     return results.length;
   }

@@ -72,9 +72,8 @@ async function sendChunk(actionId: string, chunk: number) {
   throw ApplicationFailure.create({ type: 'NonceConflict', message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
 }
 
-/** Each wait is a local activity inside the workflow task, kept short; between waits, a durable timer. */
+/** Each wait is a local activity inside the workflow task, kept short; between waits, a durable timer backing off. */
 const CHUNK_WAIT_MS = 3_000;
-const CHUNK_PAUSE_MS = 1_000;
 
 /**
  * Waits for every sent chunk to have the chain's confirmations (mined reverted included), through the
@@ -84,12 +83,15 @@ async function waitForChunkConfirmations(input: ActionWorkflowInput, chunks: num
   const deadline = Date.now() + input.confirmationTimeoutMs;
   const confirmed: number[] = [];
   let waiting = chunks;
+  let pauseMs = 1_000;
   for (;;) {
     const done = await steps.awaitBatchChunks(input.actionId, waiting, input.confirmations, CHUNK_WAIT_MS);
     confirmed.push(...done);
     waiting = waiting.filter((chunk) => !done.includes(chunk));
     if (waiting.length === 0 || Date.now() >= deadline) return confirmed.sort((a, b) => a - b);
-    await sleep(CHUNK_PAUSE_MS);
+    await sleep(pauseMs);
+    // While chunks keep confirming the batch looks again soon; a batch that stopped moving backs off.
+    pauseMs = done.length > 0 ? 1_000 : Math.min(pauseMs * 2, 30_000);
   }
 }
 

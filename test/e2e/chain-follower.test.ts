@@ -100,7 +100,9 @@ describe('chain follower', () => {
     const counting = connect();
     const send = counting.send.bind(counting);
     counting.send = (method, params) => {
-      reads[method] = (reads[method] ?? 0) + 1;
+      // The head is polled as 'latest'; blocks read by number are the ones scanned.
+      const key = method === 'eth_getBlockByNumber' && (params as unknown[])[0] === 'latest' ? 'head' : method;
+      reads[key] = (reads[key] ?? 0) + 1;
       return send(method, params);
     };
     const following = new ChainFollower(counting, 25);
@@ -119,7 +121,7 @@ describe('chain follower', () => {
     expect(receipts.every((r) => r !== undefined && r.status === 1)).toBe(true);
     const end = Number(await provider.send('eth_blockNumber', []));
     // Each block from the first look to the head read once, however many wait.
-    expect(reads.eth_getBlockByNumber).toBeLessThanOrEqual(end - start + 1);
+    expect(reads.eth_getBlockByNumber ?? 0).toBeLessThanOrEqual(end - start + 1);
     expect(reads.eth_getTransactionReceipt).toBeLessThanOrEqual(21 + 21);
     following.stop();
   });
