@@ -7,7 +7,7 @@ export function printTable(r: any) {
   const w = r.webhooks;
   const rows: [string, string, string, string][] = [
     ['Temporal floor: trivial workflows/s', '', show(r.floor.workflowsPerSecond), ''],
-    ['chain: pre-signed mints/s', '', show(r.chain.presignedMintsPerSecond), ''],
+    [`chain: pre-signed mints/s (${r.chain.mints} in ${r.chain.blocks} blocks)`, '', `${show(r.chain.presignedMintsPerSecond)} (fullest block ${show(r.chain.fullBlockMintsPerSecond)}/s)`, ''],
     ['baseline: pipelined ethers mints/s', show(r.chain.presignedMintsPerSecond, ' (chain)'), show(r.baseline.pipelinedMintsPerSecond), show(r.baseline.ratioToPresigned)],
     [`engine.single: mints/s (${s.mints} at c${s.concurrency})`, show(r.floor.workflowsPerSecond, ' (floor)'), show(s.mintsPerSecond), show(s.ratioToFloor)],
     ['engine.single vs baseline', show(r.baseline.pipelinedMintsPerSecond, ' (baseline)'), show(s.mintsPerSecond), show(s.ratioToBaseline)],
