@@ -29,7 +29,7 @@ export function createBatchRecordActivities(deps: ActivityDeps) {
     async recordBatchChunk(actionId: string, chunkIndex: number): Promise<number> {
       const action = await getAction(db, actionId);
       const chunk = await getBatchMintChunk(db, actionId, chunkIndex);
-      const receipt = chains.follower(action.chain_id).confirmedReceipt(chunk.tx_hash!) ?? (await chains.provider(action.chain_id).getTransactionReceipt(chunk.tx_hash!));
+      const receipt = await chains.follower(action.chain_id).receipt(chunk.tx_hash!);
       if (!receipt) throw new Error(`receipt of ${chunk.tx_hash} is not available`);
       const mined = { blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() };
       if (receipt.status !== 1) {

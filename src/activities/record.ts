@@ -29,7 +29,7 @@ export function createRecordActivities(deps: ActivityDeps) {
       const action = await getAction(db, prepared.actionId);
       const collection = await findCollectionById(db, action.collection_id);
       if (!collection) throw new Error(`collection ${action.collection_id} not found`);
-      const receipt = chains.follower(prepared.chainId).confirmedReceipt(txHash) ?? (await chains.provider(prepared.chainId).getTransactionReceipt(txHash));
+      const receipt = await chains.follower(prepared.chainId).receipt(txHash);
       if (!receipt) throw new Error(`receipt of ${txHash} is not available`);
       if (receipt.status === 1) {
         const result = readReceipt(action.payload, collection, receipt);

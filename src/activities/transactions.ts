@@ -45,10 +45,15 @@ export async function lookAtTransaction(provider: JsonRpcProvider, signed: Signe
   if (receipt) {
     return { state: 'mined', confirmations: await receipt.confirmations(), blockNumber: receipt.blockNumber, success: receipt.status === 1 };
   }
+  await resendIfForgotten(provider, signed);
+  return { state: 'pending' };
+}
+
+/** A transaction the node no longer knows (dropped, or reorged out) is sent again. */
+async function resendIfForgotten(provider: JsonRpcProvider, signed: SignedAction) {
   if (signed.rawTransaction && !(await provider.getTransaction(signed.hash))) {
     await sendRaw(provider, signed.rawTransaction).catch(() => undefined);
   }
-  return { state: 'pending' };
 }
 
 /**
@@ -59,9 +64,7 @@ export async function awaitConfirmed(
   follower: ChainFollower, provider: JsonRpcProvider, signed: SignedAction, confirmations: number, waitMs: number, onMined: () => void,
 ): Promise<TransactionReceipt | undefined> {
   const receipt = await follower.waitForConfirmations(signed.hash, confirmations, waitMs, onMined);
-  if (!receipt && signed.rawTransaction && !(await provider.getTransaction(signed.hash))) {
-    await sendRaw(provider, signed.rawTransaction).catch(() => undefined);
-  }
+  if (!receipt) await resendIfForgotten(provider, signed);
   return receipt;
 }
 

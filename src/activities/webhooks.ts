@@ -1,6 +1,6 @@
 import { dispatchOutboxEvents } from '../store/dispatch';
 import { finishDelivery, getDelivery, getEndpoint, recordAttempt, recordEndpointHealth } from '../store/webhooks';
-import { attemptDelivery, isSuccess } from '../webhooks/attempt';
+import { attemptDelivery, attemptOutcome } from '../webhooks/attempt';
 import { planDeliveries } from '../webhooks/plan-deliveries';
 import type { ActivityDeps } from './deps';
 
@@ -16,8 +16,7 @@ export function createWebhookActivities({ db, secrets, webhooks, metrics, wakeDi
     const result = await attemptDelivery(endpoint, delivery, secrets, webhooks);
     await recordAttempt(db, { delivery_id: deliveryId, attempt, started_at: startedAt, status_code: result.statusCode,
       latency_ms: result.latencyMs, response_body: result.responseBody, error: result.error });
-    if (isSuccess(result)) return 'succeeded';
-    return result.statusCode === 410 ? 'gone' : 'failed';
+    return attemptOutcome(result);
   }
 
   return {

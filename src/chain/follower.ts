@@ -56,7 +56,7 @@ export class ChainFollower {
           this.waiters.delete(waiter);
           // An entry for a block already out of the window is kept only while someone waits for it.
           const minedAt = this.minedIn.get(hash);
-          if (minedAt !== undefined && !this.blocks.has(minedAt) && ![...this.waiters].some((w) => w.hash === hash)) this.minedIn.delete(hash);
+          if (minedAt !== undefined && !this.blocks.has(minedAt) && !this.waitedFor().has(hash)) this.minedIn.delete(hash);
           resolve(receipt);
         },
       };
@@ -67,6 +67,10 @@ export class ChainFollower {
     });
   }
 
+  private waitedFor(): Set<string> {
+    return new Set([...this.waiters].map((w) => w.hash));
+  }
+
   private startFollowing() {
     this.running ??= this.follow().finally(() => {
       this.running = undefined;
@@ -75,9 +79,9 @@ export class ChainFollower {
     });
   }
 
-  /** The receipt this follower confirmed for a transaction, if it still has it. */
-  confirmedReceipt(hash: string): TransactionReceipt | undefined {
-    return this.receipts.get(hash.toLowerCase());
+  /** A transaction's receipt: the one this follower confirmed, if it still has it, or the node's. */
+  async receipt(hash: string): Promise<TransactionReceipt | null> {
+    return this.receipts.get(hash.toLowerCase()) ?? this.provider.getTransactionReceipt(hash);
   }
 
   stop() {
@@ -155,7 +159,7 @@ export class ChainFollower {
     if (old) {
       this.blocks.delete(old.number);
       // Kept past the window only for transactions someone still waits for (they are deep enough by now).
-      const waitedFor = new Set([...this.waiters].map((w) => w.hash));
+      const waitedFor = this.waitedFor();
       for (const hash of old.transactions) if (!waitedFor.has(hash)) this.minedIn.delete(hash);
     }
   }
@@ -163,7 +167,7 @@ export class ChainFollower {
   /** Unwinds a block a reorg replaced: its transactions count as not mined until seen again. */
   private forget(block: ScannedBlock) {
     this.blocks.delete(block.number);
-    const waitedFor = new Set([...this.waiters].map((w) => w.hash));
+    const waitedFor = this.waitedFor();
     for (const hash of block.transactions) {
       if (this.minedIn.get(hash) === block.number) this.minedIn.delete(hash);
       this.receipts.delete(hash);

@@ -22,4 +22,8 @@ export async function attemptDelivery(
   });
 }
 
-export const isSuccess = (result: SendResult) => result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+/** What an attempt says: a 2xx delivered it, a 410 Gone retires the endpoint, anything else failed. */
+export function attemptOutcome(result: SendResult): 'succeeded' | 'gone' | 'failed' {
+  if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) return 'succeeded';
+  return result.statusCode === 410 ? 'gone' : 'failed';
+}

@@ -3,7 +3,7 @@ import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import { claimFirstAttempts, dispatchOutboxEvents, holdDeliveries, recordFirstAttempts, type FirstAttempt } from '../store/dispatch';
 import { getEndpoint, recordEndpointHealth, type DeliveryRow } from '../store/webhooks';
-import { attemptDelivery, isSuccess } from './attempt';
+import { attemptDelivery, attemptOutcome } from './attempt';
 import { planDeliveries } from './plan-deliveries';
 
 export interface DispatcherDeps {
@@ -176,7 +176,7 @@ export class WebhookDispatcher {
       }
       const startedAt = new Date();
       const sent = await attemptDelivery(endpoint, delivery, secrets, settings);
-      const outcome = isSuccess(sent) ? 'succeeded' : sent.statusCode === 410 ? 'gone' : 'failed';
+      const outcome = attemptOutcome(sent);
       metrics.webhookAttempts.inc({ outcome });
       let next: FirstAttempt['next'] = outcome === 'succeeded' ? 'succeeded' : 'failed';
       if (outcome === 'succeeded') this.failingUntil.delete(endpointId);
