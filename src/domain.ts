@@ -55,6 +55,8 @@ export interface ActionRow {
   payload: ActionPayload;
   tx_hash: string | null;
   nonce: number | null;
+  /** The transaction as prepared for signing, kept once its nonce is reserved. */
+  prepared_transaction: unknown;
   result: Record<string, unknown> | null;
   error: ActionError | null;
   started_at: Date;

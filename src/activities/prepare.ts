@@ -25,11 +25,16 @@ const GAS_HEADROOM_PERCENT = 120n;
 
 export function createPrepareActivities({ db, chains, urls }: ActivityDeps) {
   return {
-    /** Builds the call, simulates it (a revert fails the action here, before any nonce is used) and prices it. */
+    /**
+     * Builds the call, simulates it (a revert fails the action here, before any nonce is used) and prices it.
+     * Once a nonce was reserved for it, the action keeps that transaction: its steps running again after a
+     * crash get it back, rather than a simulation of a call that may have been mined already.
+     */
     async prepareTransaction(actionId: string): Promise<PreparedAction> {
       const ctx = await loadActionContext(db, actionId, urls.metadata);
       const { action, project, collection } = ctx;
       if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, 'ActionFinished');
+      if (action.prepared_transaction) return action.prepared_transaction as PreparedAction;
       await setActionStage(db, actionId, 'building');
       const call = planCall(action.payload, ctx.call);
       const provider = chains.provider(action.chain_id);

@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import { accountNonces } from '../chain/account-nonces';
 import { setActionStage } from '../store/actions';
-import { claimReleasedNonce, releaseNonce, reserveNonce } from '../store/nonces';
+import { claimReleasedNonce, keepSignature, keptSignature, releaseNonce, reserveNonce } from '../store/nonces';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, type SignedAction } from './sign-transaction';
@@ -13,23 +13,34 @@ export function createSigningActivities(deps: ActivityDeps) {
   const sign = transactionSigner(deps);
 
   return {
-    /** The action's nonce: the same one on every retry, never one another action holds. */
+    /**
+     * The action's nonce: the same one on every retry, never one another action holds. The prepared
+     * transaction is kept with it (see prepareTransaction).
+     */
     async reserveNonce(prepared: PreparedAction): Promise<number> {
       const chain = await accountNonces(chains.provider(prepared.chainId), prepared.from);
       const nonce = await reserveNonce(db, { chainId: prepared.chainId, address: prepared.from }, prepared.actionId, chain);
-      await setActionStage(db, prepared.actionId, 'awaiting_signature');
+      await setActionStage(db, prepared.actionId, 'awaiting_signature', { preparedTransaction: prepared });
       return nonce;
     },
 
-    /** Sends the prebuilt transaction to the project's signing endpoint and checks what comes back. */
+    /**
+     * Sends the prebuilt transaction to the project's signing endpoint, checks what comes back and keeps it
+     * with the nonce: asked again for the same nonce (the action's steps running again after a crash, with
+     * fees priced anew) it answers the kept transaction, so one nonce carries one transaction.
+     */
     async requestSignature(prepared: PreparedAction, nonce: number): Promise<SignedAction> {
+      const kept = await keptSignature(db, prepared.actionId, nonce);
+      if (kept) return { ...kept, nonce };
       const signed = await sign(prepared, nonce, 'action', (e) => ({
         reason: 'signer_rejected',
         message: `The signing endpoint rejected the transaction (HTTP ${e.status}): ${e.reason}`,
         callInfo: prepared.callInfo,
       }));
-      log.info('transaction signed', { txHash: signed.hash, nonce, signerSentIt: !signed.rawTransaction });
-      return signed;
+      // Two runs of the steps at once (a workflow task timed out while the first still ran) keep the first signature.
+      const first = await keepSignature(db, prepared.actionId, nonce, signed);
+      log.info('transaction signed', { txHash: first.hash, nonce, signerSentIt: !first.rawTransaction });
+      return { ...first, nonce };
     },
 
     /** Gives back the nonce of an action that failed before broadcast. */

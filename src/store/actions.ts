@@ -76,11 +76,14 @@ export async function listActions(db: Queryable, projectId: string, filter: Acti
 }
 
 /** Moves a pending action to a later stage; a finished action is never changed again. */
-export async function setActionStage(db: Queryable, actionId: string, stage: ActionStage, fields: { txHash?: string; nonce?: number } = {}) {
+export async function setActionStage(
+  db: Queryable, actionId: string, stage: ActionStage, fields: { txHash?: string; nonce?: number; preparedTransaction?: unknown } = {},
+) {
   await db.query(
-    `UPDATE actions SET stage = $2, tx_hash = COALESCE($3, tx_hash), nonce = COALESCE($4, nonce), updated_at = now()
+    `UPDATE actions SET stage = $2, tx_hash = COALESCE($3, tx_hash), nonce = COALESCE($4, nonce),
+       prepared_transaction = COALESCE(prepared_transaction, $5), updated_at = now()
      WHERE id = $1 AND status = 'pending'`,
-    [actionId, stage, fields.txHash ?? null, fields.nonce ?? null],
+    [actionId, stage, fields.txHash ?? null, fields.nonce ?? null, fields.preparedTransaction === undefined ? null : JSON.stringify(fields.preparedTransaction)],
   );
 }
 

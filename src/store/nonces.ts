@@ -29,9 +29,11 @@ export async function reserveNonce(db: Database, scope: NonceScope, holder: stri
       'SELECT next_nonce FROM signer_nonces WHERE chain_id = $1 AND address = $2 FOR UPDATE',
       [scope.chainId, address],
     );
-    // Leases below the mined count are settled: broadcast ones are done, released ones were used elsewhere.
+    // Leases below the mined count are settled: broadcast ones are done, released ones were used elsewhere. An
+    // action still pending keeps its lease, so its steps running again after a crash find the nonce they used.
     await tx.query(
-      `DELETE FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND nonce < $3 AND state <> 'reserved'`,
+      `DELETE FROM nonce_leases l WHERE chain_id = $1 AND address = $2 AND nonce < $3 AND state <> 'reserved'
+         AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = l.holder AND a.status = 'pending')`,
       [scope.chainId, address, chain.latest],
     );
     const [released] = await tx.query<{ nonce: number }>(
@@ -40,7 +42,8 @@ export async function reserveNonce(db: Database, scope: NonceScope, holder: stri
     );
     if (released) {
       await tx.query(
-        `UPDATE nonce_leases SET state = 'reserved', holder = $4, updated_at = now() WHERE chain_id = $1 AND address = $2 AND nonce = $3`,
+        `UPDATE nonce_leases SET state = 'reserved', holder = $4, tx_hash = NULL, signed_transaction = NULL, updated_at = now()
+         WHERE chain_id = $1 AND address = $2 AND nonce = $3`,
         [scope.chainId, address, released.nonce, holder],
       );
       return released.nonce;
@@ -90,9 +93,36 @@ export async function discardNonce(db: Database, holder: string) {
 /** Takes a released nonce for a gap-filling transaction, if it is still free. */
 export async function claimReleasedNonce(db: Database, scope: NonceScope, nonce: number, holder: string): Promise<boolean> {
   const rows = await db.query(
-    `UPDATE nonce_leases SET state = 'reserved', holder = $4, updated_at = now()
+    `UPDATE nonce_leases SET state = 'reserved', holder = $4,
+       tx_hash = CASE WHEN holder = $4 THEN tx_hash END, signed_transaction = CASE WHEN holder = $4 THEN signed_transaction END, updated_at = now()
      WHERE chain_id = $1 AND address = $2 AND nonce = $3 AND (state = 'released' OR holder = $4) RETURNING nonce`,
     [scope.chainId, scope.address.toLowerCase(), nonce, holder],
   );
   return rows.length === 1;
+}
+
+export interface KeptSignature {
+  hash: string;
+  /** Absent when the signer sent the transaction itself. */
+  rawTransaction?: string;
+}
+
+/** The transaction the holder signed at this nonce, if it signed one. */
+export async function keptSignature(db: Database, holder: string, nonce: number): Promise<KeptSignature | undefined> {
+  const [row] = await db.query<{ tx_hash: string; signed_transaction: string | null }>(
+    'SELECT tx_hash, signed_transaction FROM nonce_leases WHERE holder = $1 AND nonce = $2 AND tx_hash IS NOT NULL',
+    [holder, nonce],
+  );
+  return row && { hash: row.tx_hash, rawTransaction: row.signed_transaction ?? undefined };
+}
+
+/** Keeps the transaction the holder signed at its nonce, unless one is kept already: answers the one kept. */
+export async function keepSignature(db: Database, holder: string, nonce: number, signed: KeptSignature): Promise<KeptSignature> {
+  const [row] = await db.query<{ tx_hash: string; signed_transaction: string | null }>(
+    `UPDATE nonce_leases SET tx_hash = COALESCE(tx_hash, $3), signed_transaction = CASE WHEN tx_hash IS NULL THEN $4 ELSE signed_transaction END,
+       updated_at = now()
+     WHERE holder = $1 AND nonce = $2 RETURNING tx_hash, signed_transaction`,
+    [holder, nonce, signed.hash, signed.rawTransaction ?? null],
+  );
+  return row ? { hash: row.tx_hash, rawTransaction: row.signed_transaction ?? undefined } : signed;
 }

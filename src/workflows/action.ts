@@ -39,10 +39,23 @@ const FOLLOWER_AND_OUTBOX = 'follower-and-outbox';
 const FOLLOWER_WAIT_MS = 3_000;
 
 /** The project's signing endpoint: retried with backoff, then the action fails as signer_unavailable. */
-const { requestSignature, signNonceGapFiller } = proxyActivities<Activities>({
+const SIGNER_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8 },
-});
+} as const;
+const { signNonceGapFiller } = proxyActivities<Activities>(SIGNER_OPTIONS);
+
+type SignerStep = Pick<Activities, 'requestSignature'>;
+
+/**
+ * The signing request runs as a local activity too, so a mint whose transaction confirms within the first
+ * wait is one workflow task, like a trivial workflow; the nonce is reserved, signed and sent in one go, and
+ * later nonces no longer wait on the chain behind signatures still queued for an activity slot. Actions
+ * started before this change keep a regular activity.
+ */
+const SIGNING_IN_TASK = 'signing-in-task';
+const localSigner: SignerStep = proxyLocalActivities<Activities>(SIGNER_OPTIONS);
+const remoteSigner: SignerStep = proxyActivities<Activities>(SIGNER_OPTIONS);
 
 export interface ActionWorkflowInput {
   actionId: string;
@@ -59,6 +72,7 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succe
   const { actionId } = input;
   const steps = patched(LOCAL_ENGINE_STEPS) ? localSteps : remoteSteps;
   const viaFollowerAndOutbox = patched(FOLLOWER_AND_OUTBOX);
+  const signer = patched(SIGNING_IN_TASK) ? localSigner : remoteSigner;
   const finish = async (status: 'succeeded' | 'failed') => {
     upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
     if (!viaFollowerAndOutbox) await steps.fanOutEvent(actionId);
@@ -68,7 +82,7 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succe
   let broadcast = false;
   try {
     prepared = await steps.prepareTransaction(actionId);
-    const signed = await signAndBroadcast(steps, prepared);
+    const signed = await signAndBroadcast(steps, signer, prepared);
     broadcast = true;
     if (viaFollowerAndOutbox) await awaitConfirmations(steps, input, prepared, signed);
     else await waitForConfirmations(steps, input, prepared, signed);
@@ -80,10 +94,10 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succe
   }
 }
 
-async function signAndBroadcast(steps: EngineSteps, prepared: PreparedAction): Promise<SignedAction> {
+async function signAndBroadcast(steps: EngineSteps, signer: SignerStep, prepared: PreparedAction): Promise<SignedAction> {
   for (let attempt = 1; attempt <= MAX_NONCE_ATTEMPTS; attempt++) {
     const nonce = await steps.reserveNonce(prepared);
-    const signed = await requestSignature(prepared, nonce);
+    const signed = await signer.requestSignature(prepared, nonce);
     if ((await steps.broadcastTransaction(prepared.actionId, prepared.chainId, signed)) === 'sent') return signed;
     log.warn('nonce taken by a transaction sent outside the engine; reserving another', { nonce });
   }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectPostgres, openEmbedded, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
-import { claimReleasedNonce, discardNonce, markNonceBroadcast, releaseNonce, reserveNonce, unmarkNonceBroadcast } from '../../src/store/nonces';
+import { claimReleasedNonce, discardNonce, keepSignature, keptSignature, markNonceBroadcast, releaseNonce, reserveNonce, unmarkNonceBroadcast } from '../../src/store/nonces';
 import { testStack } from '../support/env';
 
 const backends: [string, () => Promise<Database>][] = [
@@ -30,6 +30,17 @@ describe.each(backends)('nonce leases on %s', (_name, open) => {
     const nonces = await Promise.all(Array.from({ length: 20 }, (_, i) => reserveNonce(db, scope, `a${i}`, chain(0))));
     expect([...nonces].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(await reserveNonce(db, scope, 'a7', chain(0))).toBe(nonces[7]);
+  });
+
+  test('a nonce keeps the first transaction signed at it; a nonce given out again starts with none', async () => {
+    const nonce = await reserveNonce(db, scope, 'signs', chain(0));
+    expect(await keptSignature(db, 'signs', nonce)).toBeUndefined();
+    expect(await keepSignature(db, 'signs', nonce, { hash: '0xaa', rawTransaction: '0x01' })).toEqual({ hash: '0xaa', rawTransaction: '0x01' });
+    expect(await keepSignature(db, 'signs', nonce, { hash: '0xbb', rawTransaction: '0x02' })).toEqual({ hash: '0xaa', rawTransaction: '0x01' });
+    expect(await keptSignature(db, 'signs', nonce)).toEqual({ hash: '0xaa', rawTransaction: '0x01' });
+    expect(await releaseNonce(db, 'signs')).toEqual({ nonce, blocksLater: false });
+    expect(await reserveNonce(db, scope, 'takes-over', chain(0))).toBe(nonce);
+    expect(await keptSignature(db, 'takes-over', nonce)).toBeUndefined();
   });
 
   test('a released nonce is the next one given out', async () => {
