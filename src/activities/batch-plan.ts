@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { collectionArtifact } from '../chain/artifacts';
 import { planBatchMintCall } from '../chain/calls';
 import { describeRevert } from '../chain/revert';
-import type { CollectionRow } from '../domain';
+import type { CollectionRow, TokenStandard } from '../domain';
 import { setActionStage } from '../store/actions';
 import { countBatchMintChunks, insertBatchMintPlan, listBatchItemsToMint, type NewBatchChunk } from '../store/batch-mints';
 import { findTokenTypeById } from '../store/resources';
@@ -10,11 +10,25 @@ import { loadActionContext } from './context';
 import type { ActivityDeps } from './deps';
 import { actionFailure } from './failures';
 
-/** A chunk should take about this share of a block's gas, so several chunks (or other transactions) fit per block. */
+/**
+ * A chunk's gas limit is about this share of a block's, so several chunks (or other transactions) fit per
+ * block. Blocks are filled by gas limit, not gas used: the limit's headroom over the estimate is block space
+ * left empty.
+ */
 const CHUNKS_PER_BLOCK = 4n;
-/** Items in the probe whose estimate gives the gas per item. */
+/** Items in the probe whose estimate, against one item's, gives the gas per item. */
 const PROBE_ITEMS = 10;
-const GAS_HEADROOM_PERCENT = 120n;
+/**
+ * A chunk's estimate is an upper bound when it only mints: later token ids, or recipients who by then hold
+ * tokens, cost the same or less than when simulated. ERC-1155 mints call into recipients that are contracts
+ * (onERC1155Received), whose cost may change with their state: they keep more room.
+ */
+const GAS_HEADROOM_PERCENT: Record<TokenStandard, bigint> = { erc721: 103n, erc1155: 110n };
+/**
+ * Full blocks raise the base fee by up to 12.5 % each (EIP-1559). A batch's fee cap covers that for every
+ * block its own chunks fill plus this many more (ethers' default of twice the base fee covers about six).
+ */
+const FULL_BLOCKS_COVERED = 6;
 
 export function createBatchPlanActivities({ db, chains, urls }: ActivityDeps) {
   return {
@@ -47,11 +61,12 @@ export function createBatchPlanActivities({ db, chains, urls }: ActivityDeps) {
 
       const block = await provider.getBlock('latest');
       if (!block) throw new Error(`chain ${action.chain} has no latest block`);
-      const probe = await estimate(items.slice(0, PROBE_ITEMS));
-      const gasPerItem = probe.gas / BigInt(Math.min(PROBE_ITEMS, items.length));
-      const itemsPerChunk = Math.max(1, Number(block.gasLimit / CHUNKS_PER_BLOCK / gasPerItem));
+      const headroom = GAS_HEADROOM_PERCENT[collection.standard];
+      const itemsPerChunk = await chunkSize(items.length, block.gasLimit, headroom, (n) => estimate(items.slice(0, n)).then((e) => e.gas));
       const fees = await provider.getFeeData();
-      if (fees.maxFeePerGas === null || fees.maxPriorityFeePerGas === null) throw new Error(`chain ${action.chain} has no EIP-1559 fees`);
+      if (fees.maxPriorityFeePerGas === null || block.baseFeePerGas === null) throw new Error(`chain ${action.chain} has no EIP-1559 fees`);
+      const blocksFilled = Math.ceil(Math.ceil(items.length / itemsPerChunk) / Number(CHUNKS_PER_BLOCK));
+      const maxFeePerGas = baseFeeAfterFullBlocks(block.baseFeePerGas, blocksFilled + FULL_BLOCKS_COVERED) + fees.maxPriorityFeePerGas;
 
       const chunks: NewBatchChunk[] = [];
       for (let first = 0; first < items.length; first += itemsPerChunk) {
@@ -63,8 +78,8 @@ export function createBatchPlanActivities({ db, chains, urls }: ActivityDeps) {
           itemCount: chunkItems.length,
           to: call.to!,
           data: call.data,
-          gasLimit: ((gas * GAS_HEADROOM_PERCENT) / 100n).toString(),
-          maxFeePerGas: fees.maxFeePerGas.toString(),
+          gasLimit: ((gas * headroom) / 100n).toString(),
+          maxFeePerGas: maxFeePerGas.toString(),
           maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
           callInfo: { functionName: call.callInfo.functionName, arguments: call.callInfo.arguments },
         });
@@ -73,6 +88,29 @@ export function createBatchPlanActivities({ db, chains, urls }: ActivityDeps) {
       return { chainId: action.chain_id, chunkCount: chunks.length };
     },
   };
+}
+
+/**
+ * Items per chunk so a chunk's gas limit is a CHUNKS_PER_BLOCK-th of the block's: the gas of one item more
+ * (the probe against a single item) and the call's own, so a chunk is not sized by the fixed cost shared out.
+ */
+async function chunkSize(itemCount: number, blockGasLimit: bigint, headroomPercent: bigint, gasFor: (items: number) => Promise<bigint>): Promise<number> {
+  const probeItems = Math.min(PROBE_ITEMS, itemCount);
+  const probe = await gasFor(probeItems);
+  if (probeItems === 1) return 1;
+  const single = await gasFor(1);
+  const perItem = (probe - single) / BigInt(probeItems - 1);
+  const fixed = single > perItem ? single - perItem : 0n;
+  // 2 % under the share, so rounding never leaves a block one chunk short.
+  const budget = (blockGasLimit * 98n) / CHUNKS_PER_BLOCK / headroomPercent;
+  return perItem > 0n && budget > fixed ? Math.max(1, Number((budget - fixed) / perItem)) : probeItems;
+}
+
+/** The base fee after `blocks` full blocks in a row (each raises it by an eighth, rounded up). */
+function baseFeeAfterFullBlocks(baseFee: bigint, blocks: number): bigint {
+  let fee = baseFee;
+  for (let i = 0; i < blocks; i++) fee += fee / 8n + 1n;
+  return fee;
 }
 
 function revertFailure(err: unknown, collection: CollectionRow, itemCount: number) {

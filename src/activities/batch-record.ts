@@ -4,7 +4,7 @@ import { describeRevert } from '../chain/revert';
 import type { ActionError } from '../domain';
 import { getAction } from '../store/actions';
 import {
-  countBatchMintItems, getBatchMintChunk, listBatchChunkItemIndexes, listBatchMintChunks, recordBatchItemsMinted, setBatchChunkStatus,
+  countBatchMintItems, getBatchMintChunk, listBatchChunkNftIds, listBatchMintChunks, recordBatchItemsMinted, setBatchChunkStatus,
 } from '../store/batch-mints';
 import { getProject } from '../store/projects';
 import { findCollectionById } from '../store/resources';
@@ -36,12 +36,12 @@ export function createBatchRecordActivities(deps: ActivityDeps) {
         await setBatchChunkStatus(db, actionId, chunkIndex, 'reverted', mined);
         return 0;
       }
-      const itemIndexes = await listBatchChunkItemIndexes(db, actionId, chunkIndex);
+      const nftIds = await listBatchChunkNftIds(db, actionId, chunkIndex);
       const tokenIds = readMintedTokenIds(await collectionOf(action.collection_id), receipt);
-      if (tokenIds.length !== itemIndexes.length) {
-        throw new Error(`chunk ${chunkIndex} minted ${tokenIds.length} tokens for ${itemIndexes.length} items`);
+      if (tokenIds.length !== nftIds.length) {
+        throw new Error(`chunk ${chunkIndex} minted ${tokenIds.length} tokens for ${nftIds.length} items`);
       }
-      await recordBatchItemsMinted(db, actionId, itemIndexes.map((itemIndex, i) => ({ itemIndex, tokenId: tokenIds[i] })));
+      await recordBatchItemsMinted(db, nftIds.map((nftId, i) => ({ nftId, tokenId: tokenIds[i] })));
       await setBatchChunkStatus(db, actionId, chunkIndex, 'mined', mined);
       return tokenIds.length;
     },

@@ -10,6 +10,8 @@ import { transactionSigner, type SignedAction } from './sign-transaction';
 import { awaitConfirmed, sendSignedTransaction, stageRecorder, type BroadcastResult } from './transactions';
 import type { WaitSlots } from './wait-slots';
 
+const SAME_BLOCK_GRACE_MS = 50;
+
 /** Each chunk of a batch holds a nonce lease of its own. */
 export const batchChunkHolder = (actionId: string, chunkIndex: number) => `${actionId}:${chunkIndex}`;
 
@@ -113,17 +115,30 @@ export function createBatchSendActivities(deps: ActivityDeps, waits: WaitSlots) 
 
     /**
      * Waits up to `waitMs` for the chain follower to see the chunks' transactions with the chain's
-     * confirmations (mined reverted counts: recording says so); answers the chunks that have them. The batch
-     * is `confirming` from its first mined chunk.
+     * confirmations (mined reverted counts: recording says so); answers as soon as some have them, with
+     * every chunk confirmed by then, so the batch records them while later ones are still being mined. The
+     * batch is `confirming` from its first mined chunk.
      */
     async awaitBatchChunks(actionId: string, chunkIndexes: number[], confirmations: number, waitMs: number): Promise<number[]> {
       return waits.run(async () => {
         const { chain_id: chainId } = await getAction(db, actionId);
         const chunks = await Promise.all(chunkIndexes.map((index) => getBatchMintChunk(db, actionId, index)));
         const stage = stageRecorder(() => setActionStage(db, actionId, 'confirming'));
-        const receipts = await Promise.all(chunks.map((chunk) => awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signedOf(chunk), confirmations, waitMs, stage.record)));
+        const confirmed = new Set<number>();
+        let someConfirmed!: () => void;
+        const first = new Promise<void>((resolve) => (someConfirmed = resolve));
+        const all = Promise.all(chunks.map(async (chunk) => {
+          const receipt = await awaitConfirmed(chains.follower(chainId), chains.provider(chainId), signedOf(chunk), confirmations, waitMs, stage.record);
+          if (!receipt) return;
+          confirmed.add(chunk.chunk_index);
+          someConfirmed();
+        }));
+        await Promise.race([first, all]);
+        // The follower confirms a block's transactions within milliseconds of each other (a receipt read each):
+        // the others of that block are answered with the first.
+        await Promise.race([all, new Promise((resolve) => setTimeout(resolve, SAME_BLOCK_GRACE_MS))]);
         await stage.done();
-        return chunkIndexes.filter((_, i) => receipts[i]);
+        return chunkIndexes.filter((index) => confirmed.has(index));
       }, [] as number[]);
     },
   };

@@ -53,13 +53,18 @@ export function readMintedTokenIds(
   receipt: TransactionReceipt,
 ): string[] {
   const abi = collectionArtifact(collection.standard, collection.contract_version).abi;
-  const mintEvent = collection.standard === 'erc721' ? 'Transfer' : 'TransferSingle';
+  const erc721 = collection.standard === 'erc721';
+  const topic = abi.getEvent(erc721 ? 'Transfer' : 'TransferSingle')!.topicHash;
+  const contract = collection.contract_address?.toLowerCase();
+  // Read from the topics and data as the events lay them out, without decoding each log through the ABI (a
+  // chunk has hundreds): Transfer(from, to, tokenId) has all three indexed; TransferSingle(operator, from,
+  // to, id, value) has id first in its data.
   const ids: string[] = [];
   for (const log of receipt.logs) {
-    if (collection.contract_address && log.address.toLowerCase() !== collection.contract_address.toLowerCase()) continue;
-    const parsed = abi.parseLog(log);
-    if (parsed?.name !== mintEvent || parsed.args.from !== ZERO_ADDRESS) continue;
-    ids.push((collection.standard === 'erc721' ? parsed.args.tokenId : parsed.args.id).toString());
+    if (log.topics[0] !== topic || (contract && log.address.toLowerCase() !== contract)) continue;
+    const from = erc721 ? log.topics[1] : log.topics[2];
+    if (BigInt(from) !== 0n) continue;
+    ids.push(BigInt(erc721 ? log.topics[3] : log.data.slice(0, 66)).toString());
   }
   return ids;
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, log, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { ActionError } from '../domain';
 import { ActionStatusKey } from '../temporal/search-attributes';
@@ -24,6 +24,12 @@ const { signBatchChunk, signNonceGapFiller } = proxyActivities<Activities>({
 const MAX_NONCE_ATTEMPTS = 3;
 
 /**
+ * Chunks are recorded as they confirm, while later ones are still being mined, and a wait that saw chunks
+ * confirm is followed by the next at once. Batches started before this change record every chunk at the end.
+ */
+const RECORD_AS_CONFIRMED = 'record-as-confirmed';
+
+/**
  * One batch mint (action nfts.createBatch): plan chunks sized to the block gas limit, send them one after
  * the other without waiting for each to be mined, wait for their confirmations, record each item's token
  * id, complete, notify. The items, the chunks' transactions and their results stay in the database; the
@@ -31,6 +37,7 @@ const MAX_NONCE_ATTEMPTS = 3;
  */
 export async function batchMintWorkflow(input: ActionWorkflowInput): Promise<'succeeded' | 'failed'> {
   const { actionId } = input;
+  const recordAsConfirmed = patched(RECORD_AS_CONFIRMED);
   let plan: { chainId: number; chunkCount: number };
   try {
     plan = await planBatchMint(actionId);
@@ -38,8 +45,12 @@ export async function batchMintWorkflow(input: ActionWorkflowInput): Promise<'su
     return finish(await steps.failAction(actionId, toActionError(err)));
   }
   const { sent, stoppedBy } = await sendChunks(actionId, plan);
-  const confirmed = await waitForChunkConfirmations(input, sent);
-  for (const chunk of confirmed) await steps.recordBatchChunk(actionId, chunk);
+  if (recordAsConfirmed) {
+    await waitForChunkConfirmations(input, sent, (chunk) => steps.recordBatchChunk(actionId, chunk));
+  } else {
+    const confirmed = await waitForChunkConfirmations(input, sent);
+    for (const chunk of confirmed) await steps.recordBatchChunk(actionId, chunk);
+  }
   return finish(await steps.completeBatchMint(actionId, stoppedBy));
 }
 
@@ -77,9 +88,10 @@ const CHUNK_WAIT_MS = 3_000;
 
 /**
  * Waits for every sent chunk to have the chain's confirmations (mined reverted included), through the
- * worker's chain follower; answers the chunks that did so before the confirmation timeout.
+ * worker's chain follower, recording each as it does when given `record`; answers the chunks that did so
+ * before the confirmation timeout.
  */
-async function waitForChunkConfirmations(input: ActionWorkflowInput, chunks: number[]): Promise<number[]> {
+async function waitForChunkConfirmations(input: ActionWorkflowInput, chunks: number[], record?: (chunk: number) => Promise<number>): Promise<number[]> {
   const deadline = Date.now() + input.confirmationTimeoutMs;
   const confirmed: number[] = [];
   let waiting = chunks;
@@ -88,7 +100,9 @@ async function waitForChunkConfirmations(input: ActionWorkflowInput, chunks: num
     const done = await steps.awaitBatchChunks(input.actionId, waiting, input.confirmations, CHUNK_WAIT_MS);
     confirmed.push(...done);
     waiting = waiting.filter((chunk) => !done.includes(chunk));
+    if (record) for (const chunk of done) await record(chunk);
     if (waiting.length === 0 || Date.now() >= deadline) return confirmed.sort((a, b) => a - b);
+    if (record && done.length > 0) continue;
     await sleep(pauseMs);
     // While chunks keep confirming the batch looks again soon; a batch that stopped moving backs off.
     pauseMs = done.length > 0 ? 1_000 : Math.min(pauseMs * 2, 30_000);

@@ -22,12 +22,15 @@ describe('workflow determinism', () => {
   test('there are recorded histories of every path through the workflow, from before and after each patch', () => {
     expect(files).toEqual(expect.arrayContaining([
       ...actionPaths.map((name) => `${name}.json`),
-      // Recorded before the chain follower and the outbox dispatcher, and before the engine's steps became local
-      // activities: actions still running from then must finish.
+      // Recorded before the signing call became a local activity, before the chain follower and the outbox
+      // dispatcher, and before the engine's steps became local activities: actions still running from then must finish.
+      ...actionPaths.map((name) => `remote-signer-${name}.json`),
       ...actionPaths.map((name) => `local-steps-${name}.json`),
       ...actionPaths.map((name) => `remote-steps-${name}.json`),
       'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
       'batch-mint-erc1155.json', 'batch-mint-signer-rejected.json',
+      // Batches recorded before chunks were recorded as they confirmed.
+      'record-at-end-batch-mint-erc1155.json', 'record-at-end-batch-mint-signer-rejected.json',
     ]));
   });
 
