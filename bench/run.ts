@@ -102,7 +102,7 @@ async function main() {
     // A batch route that exists but fails is reported as such (fields null), and the run goes on.
     const batch = await timed('batch', () => batchPhase({
       api, collectionId, count: KNOBS.batchMints, itemsPerRequest: KNOBS.batchItems, rpcUrl: stack!.anvilRpcUrl, blockGasLimit,
-      timeoutMs: QUICK ? 180_000 : 600_000,
+      timeoutMs: QUICK ? 180_000 : 600_000, temporalAddress: stack!.temporalAddress,
     })).catch((err) => skippedBatch(`failed: ${(err as Error).message.slice(0, 500)}`));
     if (batch.skipped) say(`engine.batch skipped: ${batch.skipped}`);
     rssByPhase.batch = num(stack.workerRssMiB());

@@ -2,11 +2,15 @@ import { JsonRpcProvider } from 'ethers';
 import type { Api } from '../api';
 import { BLOCK_TIME_SECONDS, CHAIN_ID, RECIPIENT } from '../config';
 import { num, pollUntil, sleep } from '../stats';
+import { stepTimes } from '../step-times';
 
 export interface BatchResult {
   mints: number | null; succeeded: number | null; requests: number | null; itemsPerRequest: number | null; transactions: number | null;
   seconds: number | null; mintsPerSecond: number | null; gasPerToken: number | null;
   gasCeilingMintsPerSecond: number | null; ratioToGasCeiling: number | null; skipped?: string;
+  blocks?: number; blockGasFill?: number | null; blocksSpanned?: number | null; baseFeeGwei?: { first: number; last: number } | null;
+  firstBatchWorkflow?: unknown;
+  timeline?: { firstAnswer: number | null; firstBlock: number | null; lastBlock: number | null; completed: number | null };
 }
 
 export const skippedBatch = (reason: string): BatchResult => ({
@@ -21,7 +25,9 @@ export const skippedBatch = (reason: string): BatchResult => ({
  * last batch's completedAt. Gas per token: the gas of every distinct transaction the items name (receipts read
  * from anvil directly) ÷ tokens minted. A 404 on the route (batch minting not in this build) skips the phase.
  */
-export async function batchPhase(opts: { api: Api; collectionId: string; count: number; itemsPerRequest: number; rpcUrl: string; blockGasLimit: number; timeoutMs: number }): Promise<BatchResult> {
+export async function batchPhase(opts: {
+  api: Api; collectionId: string; count: number; itemsPerRequest: number; rpcUrl: string; blockGasLimit: number; timeoutMs: number; temporalAddress: string;
+}): Promise<BatchResult> {
   const { api } = opts;
   const route = `/v1/collections/${opts.collectionId}/nfts/batch`;
   let size = Math.min(opts.itemsPerRequest, opts.count);
@@ -30,9 +36,11 @@ export async function batchPhase(opts: { api: Api; collectionId: string; count: 
   let sent = 0;
   let firstPost = 0;
   // The first request finds out whether the route exists and how many items a request may carry.
+  let firstAnswerMs = 0;
   for (;;) {
     const at = Date.now();
     const res = await api('POST', route, { items: items(0, size) });
+    firstAnswerMs = Date.now() - at;
     if (res.status === 404) return skippedBatch(`POST ${route.replace(opts.collectionId, ':id')} answered 404 (${res.body?.code ?? 'not found'}): batch minting is not in this build`);
     if ((res.status === 400 || res.status === 413) && size > 50) {
       console.error(`[bench] batch of ${size} refused (${res.status} ${JSON.stringify(res.body).slice(0, 300)}); halving`);
@@ -86,8 +94,18 @@ export async function batchPhase(opts: { api: Api; collectionId: string; count: 
   }
   const provider = new JsonRpcProvider(opts.rpcUrl, CHAIN_ID, { staticNetwork: true });
   let gas = 0;
+  const blockNumbers = new Set<number>();
+  const blocks: { number: number; gasUsed: number; gasLimit: number; baseFeeGwei: number; timestamp: number }[] = [];
   try {
-    for (const hash of txHashes) gas += Number((await provider.getTransactionReceipt(hash))?.gasUsed ?? 0);
+    for (const hash of txHashes) {
+      const receipt = await provider.getTransactionReceipt(hash);
+      gas += Number(receipt?.gasUsed ?? 0);
+      if (receipt) blockNumbers.add(receipt.blockNumber);
+    }
+    for (const n of [...blockNumbers].sort((a, b) => a - b)) {
+      const block = await provider.getBlock(n);
+      if (block) blocks.push({ number: n, gasUsed: Number(block.gasUsed), gasLimit: Number(block.gasLimit), baseFeeGwei: num(Number(block.baseFeePerGas ?? 0n) / 1e9, 3)!, timestamp: block.timestamp });
+    }
   } finally {
     provider.destroy();
   }
@@ -98,5 +116,18 @@ export async function batchPhase(opts: { api: Api; collectionId: string; count: 
     mints: opts.count, succeeded: tokens, requests: actionIds.length, itemsPerRequest: size, transactions: txHashes.size,
     seconds: num(seconds, 2), mintsPerSecond: num(rate, 1), gasPerToken: num(gasPerToken, 0),
     gasCeilingMintsPerSecond: num(ceiling, 1), ratioToGasCeiling: num(rate / ceiling, 3),
+    // The blocks that carried the batch: how full they were (gas used ÷ limit) and what the base fee did.
+    blocks: blocks.length, blockGasFill: num(blocks.reduce((a, b) => a + b.gasUsed / b.gasLimit, 0) / Math.max(1, blocks.length), 3),
+    blocksSpanned: blocks.length ? blocks[blocks.length - 1].number - blocks[0].number + 1 : null,
+    baseFeeGwei: blocks.length ? { first: blocks[0].baseFeeGwei, last: blocks[blocks.length - 1].baseFeeGwei } : null,
+    // Seconds from the first POST: its answer, the first and last block carrying the batch (block timestamps,
+    // whole seconds), the last completion.
+    firstBatchWorkflow: await stepTimes(opts.temporalAddress, `action-${actionIds[0]}`).catch((err) => ({ error: (err as Error).message })),
+    timeline: {
+      firstAnswer: num(firstAnswerMs / 1000, 2),
+      firstBlock: blocks.length ? num(blocks[0].timestamp - firstPost / 1000, 1) : null,
+      lastBlock: blocks.length ? num(blocks[blocks.length - 1].timestamp - firstPost / 1000, 1) : null,
+      completed: num(seconds, 2),
+    },
   };
 }
