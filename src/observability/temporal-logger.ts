@@ -13,11 +13,13 @@ const plain = (value: unknown) => (value instanceof Error ? value.message : valu
 const OMITTED = new Set(['taskToken']);
 
 /**
- * Routes the Temporal SDK's own logs (worker, workflow and activity lines, with their workflow ids) into
- * the same one-line JSON as the engine's, adding the action id. Must run before any worker connects.
+ * Routes the Temporal SDK's own logs (worker, workflow and activity lines, with their workflow ids, and the
+ * native core's warnings, which it would otherwise print as coloured text) into the same one-line JSON as the
+ * engine's, adding the action id. Must run before any worker connects.
  */
 export function installTemporalJsonLogger(component: string, level: LogLevel, out: NodeJS.WritableStream = process.stdout) {
   Runtime.install({
+    telemetryOptions: { logging: { filter: { core: level === 'ERROR' ? 'ERROR' : 'WARN', other: 'ERROR' }, forward: {} } },
     logger: new DefaultLogger(level, ({ level: lineLevel, message, meta = {}, timestampNanos }) => {
       const fields = Object.fromEntries(Object.entries(meta).filter(([k]) => !OMITTED.has(k)).map(([k, v]) => [k, plain(v)]));
       const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();

@@ -1,4 +1,4 @@
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { webhookTaskQueue } from '../temporal/task-queues';
 
@@ -35,7 +35,7 @@ export interface Workers {
 export async function createWorkers(opts: WorkerOptions): Promise<Workers> {
   const workflowBundle = opts.workflowBundlePath
     ? { codePath: opts.workflowBundlePath }
-    : await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+    : await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: Runtime.instance().logger });
   const activities = createActivities(opts.deps);
   const queueNames: Record<WorkerQueue, string> = { actions: opts.taskQueue, webhooks: webhookTaskQueue(opts.taskQueue) };
   const workers = await Promise.all((opts.queues ?? ['actions', 'webhooks']).map((queue) =>
