@@ -1,8 +1,9 @@
 import { ConfigError } from '../config';
+import { ListenError } from './listen';
 
 /**
- * Runs a process entry point: prints configuration problems plainly, and on SIGINT/SIGTERM runs the
- * returned shutdown once before exiting.
+ * Runs a process entry point: prints configuration problems and a port it cannot listen on plainly, and on
+ * SIGINT/SIGTERM runs the returned shutdown once before exiting.
  */
 export function runMain(name: string, main: () => Promise<() => Promise<void>>) {
   main().then(
@@ -21,7 +22,8 @@ export function runMain(name: string, main: () => Promise<() => Promise<void>>) 
       process.on('SIGTERM', () => stop('SIGTERM'));
     },
     (err) => {
-      console.error(err instanceof ConfigError ? `${name}: ${err.message}` : `${name}: failed to start: ${(err as Error).stack ?? err}`);
+      const plain = err instanceof ConfigError || err instanceof ListenError;
+      console.error(plain ? `${name}: ${err.message}` : `${name}: failed to start: ${(err as Error).stack ?? err}`);
       process.exit(1);
     },
   );

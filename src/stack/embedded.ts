@@ -21,7 +21,7 @@ import { startTemporalDevServer } from './temporal-dev-server';
 import { ensureDevProject, generateApiKey } from '../store/projects';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
-import { startEngineWorker } from '../worker/engine-worker';
+import { startEngineWorker, type EngineWorker } from '../worker/engine-worker';
 
 /** anvil's first development account: funded on every anvil chain, never to be used elsewhere. */
 const DEV_SIGNER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -128,12 +128,20 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: Math.min(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, PGLITE_WORKER_SLOTS),
       WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: Math.min(config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES, PGLITE_WORKER_SLOTS),
     };
-    const worker = await startEngineWorker(workerConfig, {
-      db, chains: registry, secrets, client, connection: workerConnection, metrics, log: createLogger('worker', workerLogFile),
+    // The API's port before the worker: a port in use stops the stack before it takes any task.
+    let worker: EngineWorker | undefined;
+    const api = await startApiServer(engineConfig, {
+      db, chains: registry, secrets, client, connection, metrics, log, wakeDispatcher: () => worker?.wakeDispatcher(),
     });
-    services.push({ stop: async () => { worker.shutdown(); await worker.running; } });
-
-    const api = await startApiServer(engineConfig, { db, chains: registry, secrets, client, connection, metrics, log, wakeDispatcher: worker.wakeDispatcher });
+    const started = await startEngineWorker(workerConfig, {
+      db, chains: registry, secrets, client, connection: workerConnection, metrics, log: createLogger('worker', workerLogFile),
+    }).catch(async (err) => {
+      await api.close();
+      throw err;
+    });
+    worker = started;
+    // Stopped in reverse: the API stops taking requests before the worker drains.
+    services.push({ stop: async () => { started.shutdown(); await started.running; } });
     services.push({ stop: () => api.close() });
 
     return { apiUrl: config.publicBaseUrl, apiKey, temporalAddress, temporalUi, chains, signerUrl, signerAddress, stop: stopAll };

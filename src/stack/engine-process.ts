@@ -27,7 +27,8 @@ export async function startEngineProcess(entry: string, readyText: string, env: 
     child.stdout!.on('data', () => {
       if (output.includes(readyText)) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before it was ready:\n${output}`)));
+    // 'close', not 'exit': by then its last words (why it stopped) have been read.
+    child.once('close', (code) => reject(new Error(`${entry} exited (${code}) before it was ready:\n${output}`)));
   });
   return {
     child,
