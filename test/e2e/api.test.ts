@@ -135,6 +135,25 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     }
   });
 
+  test('requests are timed under their full route template, whatever their status', async () => {
+    const missing = '8a6b2c1e-3f4d-4e5f-9a0b-1c2d3e4f5a6b';
+    expect((await h.request('POST', `/v1/collections/${erc721.id}/nfts`, { recipient: '0x1234', metadata: { name: 'x' } })).status).toBe(400);
+    expect((await h.request('POST', `/v1/collections/${missing}/nfts`, { recipient: ALICE, metadata: { name: 'x' } })).status).toBe(404);
+    expect((await h.request('POST', '/v1/collections', { chain: 'dogechain', name: 'A', symbol: 'A' })).status).toBe(400);
+    expect((await h.request('GET', `/v1/actions/${missing}`)).status).toBe(404);
+    expect((await h.request('GET', '/v1/no-such-route')).status).toBe(404);
+    const timed = (await (await fetch(`${h.baseUrl}/metrics`)).text()).split('\n')
+      .filter((line) => line.startsWith('nft_engine_http_request_duration_seconds_count{'));
+    const labelled = (method: string, route: string, status: number) =>
+      timed.some((line) => [`method="${method}"`, `route="${route}"`, `status="${status}"`].every((label) => line.includes(label)));
+    expect(labelled('POST', '/v1/collections/:collectionId/nfts', 400)).toBe(true);
+    expect(labelled('POST', '/v1/collections/:collectionId/nfts', 404)).toBe(true);
+    expect(labelled('POST', '/v1/collections', 400)).toBe(true);
+    expect(labelled('GET', '/v1/actions/:actionId', 404)).toBe(true);
+    expect(labelled('GET', 'unmatched', 404)).toBe(true);
+    expect(timed.filter((line) => !/route="(\/v1\/|\/metrics"|unmatched")/.test(line))).toEqual([]);
+  });
+
   test('requests without a valid API key get 401', async () => {
     const res = await h.request('GET', '/v1/actions', undefined, {}, 'nfte_not-a-key');
     expect(res.status).toBe(401);
