@@ -20,6 +20,37 @@ const attribute = z.object({
   display_type: z.string().max(50).optional(),
 });
 
+/**
+ * Metadata keeps extra properties as given, and is hashed, stored and served as JSON: code handling JSON
+ * recurses (JSON.stringify overflows the stack near 4,500 levels), so nesting is bounded far below that and
+ * counted without recursion. Real metadata nests a few levels.
+ */
+export const MAX_METADATA_DEPTH = 32;
+/** What a whole request may be under the default BODY_LIMIT: a batch item carries no more than a single mint. */
+export const MAX_METADATA_BYTES = 100 * 1024;
+
+/** Whether arrays and objects nest more than `limit` levels deep in `value`, walked a level at a time. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  let level = [value];
+  for (let depth = 0; ; depth++) {
+    level = level.filter((v) => typeof v === 'object' && v !== null);
+    if (level.length === 0) return false;
+    if (depth === limit) return true;
+    level = level.flatMap((v) => Object.values(v as object));
+  }
+}
+
+function boundedMetadata(metadata: Record<string, unknown>, ctx: z.RefinementCtx) {
+  const tooDeep = Object.keys(metadata).filter((key) => nestsDeeperThan(metadata[key], MAX_METADATA_DEPTH));
+  for (const key of tooDeep) {
+    ctx.addIssue({ code: 'custom', path: [key], message: `nests arrays and objects more than ${MAX_METADATA_DEPTH} levels deep` });
+  }
+  // Stringified only once known shallow enough not to overflow the stack.
+  if (tooDeep.length === 0 && Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `at most ${MAX_METADATA_BYTES} bytes as JSON` });
+  }
+}
+
 /** OpenSea metadata standard; extra properties are kept as given. */
 export const nftMetadata = z.looseObject({
   name: z.string().min(1).max(200),
@@ -29,7 +60,7 @@ export const nftMetadata = z.looseObject({
   animation_url: z.url().optional(),
   background_color: z.string().regex(/^[0-9a-fA-F]{6}$/, 'six hex digits without #').optional(),
   attributes: z.array(attribute).max(200).optional(),
-});
+}).superRefine(boundedMetadata);
 
 export const createCollectionBody = z.strictObject({
   chain: z.string().min(1),
@@ -40,7 +71,7 @@ export const createCollectionBody = z.strictObject({
     description: z.string().max(10_000).optional(),
     image: z.url().optional(),
     external_link: z.url().optional(),
-  }).default({}),
+  }).superRefine(boundedMetadata).default({}),
   maxSupply: uint.default('0'),
 });
 

@@ -26,6 +26,10 @@ describe('API contract: bad input, idempotency, project isolation', () => {
 
   const countActions = async () => Number((await h.db.query<{ n: string }>('SELECT count(*) AS n FROM actions WHERE project_id = $1', [h.projectId]))[0].n);
 
+  /** A JSON text of arrays nested `depth` levels, built without JSON.stringify (which overflows the stack on it). */
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const mintWithX = (x: string) => `{"recipient":"${ALICE}","metadata":{"name":"x","x":${x}}}`;
+
   type Case = [name: string, make: () => [string, string, unknown, Record<string, string>?], status: number, code: string, field?: string];
   const cases: Case[] = [
     ['invalid recipient address', () => ['POST', `/v1/collections/${erc721.id}/nfts`, { recipient: '0x1234', metadata: { name: 'x' } }], 400, 'invalid_request', 'body.recipient'],
@@ -46,6 +50,11 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     ['token types on an ERC-721 collection', () => ['POST', `/v1/collections/${erc721.id}/token-types`, { metadata: { name: 'x' }, maxSupply: 1 }], 409, 'not_erc1155'],
     ['bad Idempotency-Key', () => ['POST', '/v1/collections', { chain: 'anvil', name: 'A', symbol: 'A' }, { 'idempotency-key': 'has spaces in it' }], 400, 'invalid_request', 'header.Idempotency-Key'],
     ['bad list filter', () => ['GET', '/v1/actions?status=lost', undefined], 400, 'invalid_request', 'query.status'],
+    ['metadata nested 4,500 levels', () => ['POST', `/v1/collections/${erc721.id}/nfts`, mintWithX(nested(4_500))], 400, 'invalid_request', 'body.metadata.x'],
+    ['metadata nested 100 levels', () => ['POST', `/v1/collections/${erc721.id}/nfts`, mintWithX(nested(100))], 400, 'invalid_request', 'body.metadata.x'],
+    ['batch item metadata nested 100,000 levels', () => ['POST', `/v1/collections/${erc721.id}/nfts/batch`, `{"items":[${mintWithX(nested(100_000))}]}`], 400, 'invalid_request', 'body.items.0.metadata.x'],
+    ['collection metadata nested 100 levels', () => ['POST', '/v1/collections', `{"chain":"anvil","name":"A","symbol":"A","metadata":{"x":${nested(100)}}}`], 400, 'invalid_request', 'body.metadata.x'],
+    ['batch item metadata over 100 KiB', () => ['POST', `/v1/collections/${erc721.id}/nfts/batch`, { items: [{ recipient: ALICE, metadata: { name: 'x', x: 'x'.repeat(110_000) } }] }], 400, 'invalid_request', 'body.items.0.metadata'],
   ];
 
   // Rows as one argument: jest reads a callback with more parameters than a row has as one that takes `done`.
@@ -124,6 +133,25 @@ describe('API contract: bad input, idempotency, project isolation', () => {
       server.close();
       chains.destroy();
     }
+  });
+
+  test('requests are timed under their full route template, whatever their status', async () => {
+    const missing = '8a6b2c1e-3f4d-4e5f-9a0b-1c2d3e4f5a6b';
+    expect((await h.request('POST', `/v1/collections/${erc721.id}/nfts`, { recipient: '0x1234', metadata: { name: 'x' } })).status).toBe(400);
+    expect((await h.request('POST', `/v1/collections/${missing}/nfts`, { recipient: ALICE, metadata: { name: 'x' } })).status).toBe(404);
+    expect((await h.request('POST', '/v1/collections', { chain: 'dogechain', name: 'A', symbol: 'A' })).status).toBe(400);
+    expect((await h.request('GET', `/v1/actions/${missing}`)).status).toBe(404);
+    expect((await h.request('GET', '/v1/no-such-route')).status).toBe(404);
+    const timed = (await (await fetch(`${h.baseUrl}/metrics`)).text()).split('\n')
+      .filter((line) => line.startsWith('nft_engine_http_request_duration_seconds_count{'));
+    const labelled = (method: string, route: string, status: number) =>
+      timed.some((line) => [`method="${method}"`, `route="${route}"`, `status="${status}"`].every((label) => line.includes(label)));
+    expect(labelled('POST', '/v1/collections/:collectionId/nfts', 400)).toBe(true);
+    expect(labelled('POST', '/v1/collections/:collectionId/nfts', 404)).toBe(true);
+    expect(labelled('POST', '/v1/collections', 400)).toBe(true);
+    expect(labelled('GET', '/v1/actions/:actionId', 404)).toBe(true);
+    expect(labelled('GET', 'unmatched', 404)).toBe(true);
+    expect(timed.filter((line) => !/route="(\/v1\/|\/metrics"|unmatched")/.test(line))).toEqual([]);
   });
 
   test('requests without a valid API key get 401', async () => {
