@@ -6,17 +6,29 @@ import type { ActivityDeps } from './deps';
 
 export type AttemptOutcome = 'succeeded' | 'failed' | 'gone' | 'endpoint_inactive';
 
+/** An attempt's outcome, with how long the receiver asked to wait before the next (Retry-After), if it did. */
+export interface HeededAttempt {
+  outcome: AttemptOutcome;
+  retryAfterMs: number | null;
+}
+
 export function createWebhookActivities({ db, secrets, webhooks, metrics, wakeDispatcher }: ActivityDeps) {
   /** One attempt, recorded in the delivery's history whatever its outcome. */
-  async function deliverOnce(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
+  async function deliverOnce(deliveryId: string, attempt: number): Promise<HeededAttempt> {
     const delivery = await getDelivery(db, deliveryId);
     const endpoint = delivery && (await getEndpoint(db, delivery.endpoint_id));
-    if (!delivery || !endpoint || endpoint.status !== 'active') return 'endpoint_inactive';
+    if (!delivery || !endpoint || endpoint.status !== 'active') return { outcome: 'endpoint_inactive', retryAfterMs: null };
     const startedAt = new Date();
     const result = await attemptDelivery(endpoint, delivery, secrets, webhooks);
     await recordAttempt(db, { delivery_id: deliveryId, attempt, started_at: startedAt, status_code: result.statusCode,
       latency_ms: result.latencyMs, response_body: result.responseBody, error: result.error });
-    return attemptOutcome(result);
+    return { outcome: attemptOutcome(result), retryAfterMs: result.retryAfterMs };
+  }
+
+  async function attempt(deliveryId: string, number: number): Promise<HeededAttempt> {
+    const heeded = await deliverOnce(deliveryId, number);
+    metrics.webhookAttempts.inc({ outcome: heeded.outcome });
+    return heeded;
   }
 
   return {
@@ -30,11 +42,13 @@ export function createWebhookActivities({ db, secrets, webhooks, metrics, wakeDi
       return deliveries.length;
     },
 
-    async attemptDelivery(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
-      const outcome = await deliverOnce(deliveryId, attempt);
-      metrics.webhookAttempts.inc({ outcome });
-      return outcome;
+    /** Deliveries started before Retry-After was heeded. */
+    async attemptDelivery(deliveryId: string, number: number): Promise<AttemptOutcome> {
+      return (await attempt(deliveryId, number)).outcome;
     },
+
+    /** One attempt; a failure answers how long the receiver asked to be left alone, if it did. */
+    attemptDeliveryHeeded: attempt,
 
     /** Records how a delivery ended and what that says of its endpoint. */
     async completeDelivery(deliveryId: string, outcome: AttemptOutcome): Promise<void> {

@@ -11,7 +11,7 @@ export async function attemptDelivery(
   settings: { timeoutMs: number; allowPrivateUrls: boolean },
 ): Promise<SendResult> {
   const refusal = await urlRefusal(endpoint.url, settings.allowPrivateUrls);
-  if (refusal) return { statusCode: null, latencyMs: 0, responseBody: null, error: `URL refused: ${refusal}` };
+  if (refusal) return { statusCode: null, latencyMs: 0, responseBody: null, error: `URL refused: ${refusal}`, retryAfterMs: null };
   return sendWebhook({
     url: endpoint.url,
     secrets: signingSecrets(endpoint).map((sealed) => secrets.open(sealed)),

@@ -10,8 +10,11 @@ export interface DispatcherDeps {
   db: Database;
   secrets: SecretBox;
   settings: { timeoutMs: number; allowPrivateUrls: boolean; retryScheduleMs: number[]; disableAfterMs: number };
-  /** Starts the delivery workflow that makes the attempts from `firstAttempt` on, after the given delays. */
-  handOff(deliveryId: string, firstAttempt: number, scheduleMs: number[]): Promise<void>;
+  /**
+   * Starts the delivery workflow that makes the attempts from `firstAttempt` on, after the given delays, the
+   * first at least `retryAfterMs`.
+   */
+  handOff(deliveryId: string, firstAttempt: number, scheduleMs: number[], retryAfterMs?: number): Promise<void>;
   metrics: Metrics;
   log(message: string, fields?: Record<string, unknown>): void;
 }
@@ -47,6 +50,8 @@ interface EndpointQueue {
 export class WebhookDispatcher {
   private readonly queues = new Map<string, EndpointQueue>();
   private readonly failingUntil = new Map<string, number>();
+  /** Until when an endpoint asked to be left alone (Retry-After): its deliveries handed off meanwhile wait too. */
+  private readonly askedUntil = new Map<string, number>();
   private readonly holdMs: number;
   private stopped = false;
   private heldAt = Date.now();
@@ -159,7 +164,7 @@ export class WebhookDispatcher {
     const { db, secrets, settings, metrics } = this.deps;
     const endpoint = await getEndpoint(db, endpointId);
     const results: FirstAttempt[] = [];
-    const handOffs: [string, number, number[]][] = [];
+    const handOffs: [string, number, number[], number?][] = [];
     /** What the deliveries that ended here say of the endpoint, the latest one counting, and that one's creation. */
     let health: 'succeeded' | 'failed' | 'gone' | undefined;
     let healthSince = new Date();
@@ -171,7 +176,8 @@ export class WebhookDispatcher {
       }
       if ((this.failingUntil.get(endpointId) ?? 0) > Date.now()) {
         results.push({ deliveryId: delivery.id, next: 'in_workflow' });
-        handOffs.push([delivery.id, 1, settings.retryScheduleMs]);
+        const askedMs = (this.askedUntil.get(endpointId) ?? 0) - Date.now();
+        handOffs.push([delivery.id, 1, settings.retryScheduleMs, askedMs > 0 ? askedMs : undefined]);
         continue;
       }
       const startedAt = new Date();
@@ -179,12 +185,16 @@ export class WebhookDispatcher {
       const outcome = attemptOutcome(sent);
       metrics.webhookAttempts.inc({ outcome });
       let next: FirstAttempt['next'] = outcome === 'succeeded' ? 'succeeded' : 'failed';
-      if (outcome === 'succeeded') this.failingUntil.delete(endpointId);
+      if (outcome === 'succeeded') {
+        this.failingUntil.delete(endpointId);
+        this.askedUntil.delete(endpointId);
+      }
       if (outcome === 'failed') {
         this.failingUntil.set(endpointId, Date.now() + FAILING_ENDPOINT_MS);
+        if (sent.retryAfterMs) this.askedUntil.set(endpointId, Date.now() + sent.retryAfterMs);
         if (settings.retryScheduleMs.length > 1) {
           next = 'in_workflow';
-          handOffs.push([delivery.id, 2, settings.retryScheduleMs.slice(1)]);
+          handOffs.push([delivery.id, 2, settings.retryScheduleMs.slice(1), sent.retryAfterMs ?? undefined]);
         }
       }
       if (next !== 'in_workflow') {
@@ -196,9 +206,9 @@ export class WebhookDispatcher {
     // Workflows first: a crash before the results are written repeats a first attempt, never loses a retry.
     // A delivery whose workflow could not be started is held a while, then its first attempt is made again.
     const notHandedOff = new Set<string>();
-    await inParallel(handOffs, HANDOFF_PARALLELISM, async ([id, firstAttempt, schedule]) => {
+    await inParallel(handOffs, HANDOFF_PARALLELISM, async ([id, firstAttempt, schedule, retryAfterMs]) => {
       try {
-        await this.deps.handOff(id, firstAttempt, schedule);
+        await this.deps.handOff(id, firstAttempt, schedule, retryAfterMs);
       } catch (err) {
         notHandedOff.add(id);
         this.deps.log('could not start a webhook delivery workflow', { deliveryId: id, error: (err as Error).message });

@@ -6,9 +6,21 @@ export interface SendResult {
   latencyMs: number;
   responseBody: string | null;
   error: string | null;
+  /** How long the receiver asked to be left alone (Retry-After on a 429 or 503), if it did. */
+  retryAfterMs: number | null;
 }
 
 const MAX_RESPONSE_CHARS = 2048;
+/** A receiver's Retry-After is heeded up to this long; beyond it the retry schedule decides. */
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/** Retry-After in seconds or as an HTTP date, from a receiver that is overloaded (429) or down for a while (503). */
+function retryAfterMs(response: Response): number | null {
+  const value = response.headers.get('retry-after')?.trim();
+  if ((response.status !== 429 && response.status !== 503) || !value) return null;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
+}
 
 async function readBounded(response: Response): Promise<string> {
   if (!response.body) return '';
@@ -56,10 +68,10 @@ export async function sendWebhook(opts: { url: string; secrets: string[]; auth: 
     });
     const responseBody = await readBounded(response);
     const ok = response.status >= 200 && response.status < 300;
-    return { statusCode: response.status, latencyMs: elapsed(), responseBody, error: ok ? null : `HTTP ${response.status}` };
+    return { statusCode: response.status, latencyMs: elapsed(), responseBody, error: ok ? null : `HTTP ${response.status}`, retryAfterMs: retryAfterMs(response) };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const reason = e.name === 'TimeoutError' ? `timed out after ${opts.timeoutMs} ms` : e.cause?.code ?? e.message;
-    return { statusCode: null, latencyMs: elapsed(), responseBody: null, error: reason };
+    return { statusCode: null, latencyMs: elapsed(), responseBody: null, error: reason, retryAfterMs: null };
   }
 }

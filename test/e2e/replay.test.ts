@@ -28,6 +28,8 @@ describe('workflow determinism', () => {
       ...actionPaths.map((name) => `local-steps-${name}.json`),
       ...actionPaths.map((name) => `remote-steps-${name}.json`),
       'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
+      // A delivery recorded before jitter and Retry-After.
+      'plain-schedule-webhook-delivery-retried.json',
       'batch-mint-erc1155.json', 'batch-mint-signer-rejected.json',
       // Batches recorded before chunks were recorded as they confirmed.
       'record-at-end-batch-mint-erc1155.json', 'record-at-end-batch-mint-signer-rejected.json',

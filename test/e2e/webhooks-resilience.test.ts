@@ -71,4 +71,27 @@ describe('webhooks under load and crashes', () => {
     }
     await Promise.all(receivers.map((r) => r.close()));
   });
+
+  test('a receiver answering 429 with Retry-After is left alone that long before the next attempt', async () => {
+    // The retry schedule here is 0, 300 ms, 600 ms, 900 ms: the receiver asks for 2 s, then 1 s.
+    const receiver = await startReceiver((_r, count, res) => {
+      if (count < 3) {
+        res.statusCode = 429;
+        res.setHeader('retry-after', count === 1 ? '2' : '1');
+      }
+      res.end();
+    });
+    const endpoint = (await h.request('POST', '/v1/webhooks', { url: receiver.url })).body as { id: string };
+    try {
+      expect((await h.request('POST', `/v1/webhooks/${endpoint.id}/test`)).status).toBeLessThan(300);
+      const [row] = await allFinished([endpoint.id], 1, 30_000);
+      expect(row).toMatchObject({ status: 'succeeded', attempts: 3 });
+      const [first, second, third] = receiver.received.map((r) => r.at);
+      expect(second - first).toBeGreaterThanOrEqual(2000);
+      expect(third - second).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await receiver.close();
+      await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+    }
+  });
 });
