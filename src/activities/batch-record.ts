@@ -1,12 +1,11 @@
 import { collectionArtifact } from '../chain/artifacts';
 import { readMintedTokenIds } from '../chain/receipts';
-import { describeRevert } from '../chain/revert';
+import { minedRevertReason } from '../chain/revert';
 import type { ActionError } from '../domain';
 import { getAction } from '../store/actions';
 import {
   countBatchMintItems, getBatchMintChunk, listBatchChunkNftIds, listBatchMintChunks, recordBatchItemsMinted, setBatchChunkStatus,
 } from '../store/batch-mints';
-import { getProject } from '../store/projects';
 import { findCollectionById } from '../store/resources';
 import type { ActivityDeps } from './deps';
 import { actionFinisher } from './finish-action';
@@ -66,7 +65,7 @@ export function createBatchRecordActivities(deps: ActivityDeps) {
     },
   };
 
-  /** Why a chunk that was sent minted nothing: its revert replayed on the chain, or no confirmation in time. */
+  /** Why a chunk that was sent minted nothing: its revert as the chain tells it, or no confirmation in time. */
   async function chunkError(actionId: string, chunks: Awaited<ReturnType<typeof listBatchMintChunks>>): Promise<ActionError> {
     const reverted = chunks.find((c) => c.status === 'reverted');
     if (!reverted) {
@@ -74,18 +73,12 @@ export function createBatchRecordActivities(deps: ActivityDeps) {
       return { reason: 'confirmation_timeout', message: `transaction ${unconfirmed?.tx_hash} of chunk ${unconfirmed?.chunk_index} not confirmed in time` };
     }
     const action = await getAction(db, actionId);
-    const { signer_address: from } = await getProject(db, action.project_id);
     const collection = await collectionOf(action.collection_id);
-    let revertReason = 'execution reverted';
-    try {
-      await chains.provider(action.chain_id).call({ from, to: reverted.tx_to, data: reverted.tx_data, blockTag: Number(reverted.block_number) - 1 });
-    } catch (err) {
-      revertReason = describeRevert(err, collectionArtifact(collection.standard, collection.contract_version).abi) ?? revertReason;
-    }
+    const abi = collectionArtifact(collection.standard, collection.contract_version).abi;
     return {
       reason: 'execution_reverted',
       message: `The mintBatch transaction ${reverted.tx_hash} of chunk ${reverted.chunk_index} reverted on chain. Check 'revertReason' for details`,
-      revertReason,
+      revertReason: await minedRevertReason(chains.provider(action.chain_id), reverted.tx_hash!, abi),
     };
   }
 }

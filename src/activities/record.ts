@@ -1,8 +1,7 @@
-import type { TransactionReceipt } from 'ethers';
 import { collectionArtifact } from '../chain/artifacts';
 import { readReceipt } from '../chain/receipts';
-import { describeRevert } from '../chain/revert';
-import type { ActionError, CollectionRow } from '../domain';
+import { minedRevertReason } from '../chain/revert';
+import type { ActionError } from '../domain';
 import { getAction } from '../store/actions';
 import { findCollectionById } from '../store/resources';
 import type { ActivityDeps } from './deps';
@@ -12,16 +11,6 @@ import type { PreparedAction } from './prepare';
 export function createRecordActivities(deps: ActivityDeps) {
   const { db, chains } = deps;
   const finish = actionFinisher(deps);
-
-  async function revertReasonOf(receipt: TransactionReceipt, prepared: PreparedAction, collection: CollectionRow) {
-    const provider = chains.provider(prepared.chainId);
-    try {
-      await provider.call({ from: prepared.from, to: prepared.transaction.to, data: prepared.transaction.data, blockTag: receipt.blockNumber - 1 });
-      return 'execution reverted';
-    } catch (err) {
-      return describeRevert(err, collectionArtifact(collection.standard, collection.contract_version).abi) ?? 'execution reverted';
-    }
-  }
 
   return {
     /** Reads the confirmed receipt and records success (what was created) or an on-chain revert. */
@@ -40,7 +29,7 @@ export function createRecordActivities(deps: ActivityDeps) {
         error: {
           reason: 'execution_reverted',
           message: `The ${prepared.callInfo.functionName} transaction reverted on chain. Check 'revertReason' for details`,
-          revertReason: await revertReasonOf(receipt, prepared, collection),
+          revertReason: await minedRevertReason(chains.provider(prepared.chainId), txHash, collectionArtifact(collection.standard, collection.contract_version).abi),
           callInfo: prepared.callInfo,
         },
       });

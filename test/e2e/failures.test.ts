@@ -5,7 +5,7 @@ import { ARTIFACTS } from '../../src/chain/artifacts';
 import { startSigner } from '../../src/signer/server';
 import { toEthersTransaction } from '../../src/signing/transaction';
 import { freePort } from '../../src/stack/ports';
-import { ALICE } from '../support/accounts';
+import { ALICE, BOB } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
 import { startReceiver, type Received } from '../support/receiver';
 
@@ -33,6 +33,37 @@ describe('failures', () => {
     res.setHeader('content-type', 'application/json');
     res.end(body);
   };
+  const forwardToSigner = async (request: Received, res: ServerResponse) => {
+    const answer = await fetch(h.stack.signerUrl, { method: 'POST', headers: request.headers as Record<string, string>, body: request.body });
+    answerJson(res, answer.status, await answer.text());
+  };
+
+  /**
+   * Posts the requests together and has their transactions mined in one block, each estimated before any was
+   * sent: the signer answers once all of them asked, and the chain mines nothing until all are sent.
+   */
+  async function minedInOneBlock(path: string, bodies: unknown[]): Promise<string[]> {
+    let asked = 0;
+    let allAsked!: () => void;
+    const everyoneAsked = new Promise<void>((resolve) => (allAsked = resolve));
+    const signOnceAllAsked = async (request: Received, res: ServerResponse) => {
+      if (++asked === bodies.length) allAsked();
+      await everyoneAsked;
+      await forwardToSigner(request, res);
+    };
+    await h.provider.send('evm_setIntervalMining', [0]);
+    try {
+      let actionIds: string[] = [];
+      await withSigner(signOnceAllAsked, async () => {
+        actionIds = (await Promise.all(bodies.map((body) => h.request('POST', path, body)))).map((r) => r.body.actionId);
+        await Promise.all(actionIds.map((id) => h.waitForAction(id, (a) => a.stage === 'submitted', 30_000)));
+      });
+      await h.provider.send('evm_mine', []);
+      return actionIds;
+    } finally {
+      await h.provider.send('evm_setIntervalMining', [1]);
+    }
+  }
 
   test('a call that reverts on chain fails with revertReason and callInfo, and gives its supply back', async () => {
     const collection = await h.deployCollection('erc1155');
@@ -60,6 +91,33 @@ describe('failures', () => {
     expect(nft.body.status).toBe('failed');
   });
 
+  test('a mint whose estimate passed but that reverts when mined fails with the revert of its place in the block', async () => {
+    const collection = await h.deployCollection('erc721', { maxSupply: 1 });
+    // Only the chain holds the collection to one token, so the engine takes two mints.
+    await h.db.query('UPDATE collections SET max_supply = 0 WHERE id = $1', [collection.id]);
+    const mints = await minedInOneBlock(`/v1/collections/${collection.id}/nfts`, [{ recipient: ALICE, metadata: { name: 'First' } }, { recipient: BOB, metadata: { name: 'Second' } }]);
+    const done = await Promise.all(mints.map((id) => h.waitForAction(id)));
+    const minted = done.find((a) => a.status === 'succeeded');
+    const reverted = done.find((a) => a.status === 'failed');
+    expect(minted.resource.tokenId).toBe('1');
+    expect(reverted.error).toMatchObject({ reason: 'execution_reverted', revertReason: 'execution reverted: MaxSupplyExceeded(1, 1, 1)' });
+    expect((await h.provider.getTransactionReceipt(reverted.txId))!.blockNumber).toBe(minted.resource.blockNumber);
+  });
+
+  test('a batch chunk whose estimate passed but that reverts when mined fails the batch with the contract error', async () => {
+    const collection = await h.deployCollection('erc721', { maxSupply: 2 });
+    // Room for one of the two batches, on the chain only.
+    await h.db.query('UPDATE collections SET max_supply = 0 WHERE id = $1', [collection.id]);
+    const items = [{ recipient: ALICE, metadata: { name: 'a' } }, { recipient: BOB, metadata: { name: 'b' } }];
+    const batches = await minedInOneBlock(`/v1/collections/${collection.id}/nfts/batch`, [{ items }, { items }]);
+    const done = await Promise.all(batches.map((id) => h.waitForAction(id)));
+    expect(done.map((a) => a.status).sort()).toEqual(['failed', 'succeeded']);
+    expect(done.find((a) => a.status === 'failed')).toMatchObject({
+      error: { reason: 'execution_reverted', revertReason: 'execution reverted: MaxSupplyExceeded(2, 2, 2)' },
+      resource: { items: { total: 2, minted: 0, failed: 2 }, transactions: [{ status: 'reverted' }] },
+    });
+  });
+
   test('the signer rejecting fails the action as signer_rejected and leaves no nonce gap', async () => {
     const collection = await h.deployCollection('erc721');
     const before = await h.provider.getTransactionCount(h.signerAddress, 'latest');
@@ -83,8 +141,7 @@ describe('failures', () => {
     // A signing endpoint that takes its time to refuse: later actions reserve and broadcast higher nonces meanwhile.
     const slowToRefuse = async (request: Received, res: ServerResponse) => {
       if (request.body.toLowerCase().includes(h.stack.blockedRecipient.toLowerCase())) await new Promise((r) => setTimeout(r, 4000));
-      const answer = await fetch(h.stack.signerUrl, { method: 'POST', headers: request.headers as Record<string, string>, body: request.body });
-      answerJson(res, answer.status, await answer.text());
+      await forwardToSigner(request, res);
     };
     await withSigner(slowToRefuse, async () => {
       const gapNonce = await h.provider.getTransactionCount(h.signerAddress, 'pending');
