@@ -53,9 +53,16 @@ export function presentTokenType(t: TokenTypeRow) {
   };
 }
 
-/** Where the NFT's contract points its metadata (version 2: a fixed URI per token id, known once minted). */
+/**
+ * The URI the NFT's contract returns for its token (`tokenURI(id)`, `uri(id)`). Version 2: base URI + token id,
+ * known once minted. Version 1: the URI the engine last set, but an ERC-1155 mint sets none, so the token
+ * reads its type's until an update sets its own.
+ */
 function tokenUriOf(n: NftRow, collection: CollectionRow, urls: ApiUrls): string | null {
-  if (collection.contract_version === 1) return urls.metadata.nft(n.id, n.metadata_version);
+  if (collection.contract_version === 1) {
+    if (collection.standard === 'erc721' || n.metadata_version > 1) return urls.metadata.nft(n.id, n.metadata_version);
+    return n.token_id && n.token_type_id ? urls.metadata.tokenType(n.token_type_id) : null;
+  }
   return n.token_id ? urls.metadata.tokenBase(collection.id) + n.token_id : null;
 }
 

@@ -4,6 +4,11 @@ import { ARTIFACTS } from '../../src/chain/artifacts';
 import { ALICE, BOB, DEPLOYER_KEY } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
 
+/** What a wallet reads for an ERC-1155 token: uri(id) with every `{id}` replaced by the id as 64 lowercase hex digits (EIP-1155). */
+async function erc1155MetadataUrl(contract: Contract, tokenId: bigint): Promise<string> {
+  return (await contract.uri(tokenId)).replaceAll('{id}', tokenId.toString(16).padStart(64, '0'));
+}
+
 describe('every action type, end to end', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -134,5 +139,56 @@ describe('every action type, end to end', () => {
     expect((await h.request('GET', `/v1/collections/${collectionId}/nfts/${nftId}`)).body.tokenURI).toBe(`${h.baseUrl}/v1/metadata/nfts/${nftId}/2`);
     const batch = await h.request('POST', `/v1/collections/${collectionId}/nfts/batch`, { items: [{ recipient: ALICE, metadata: { name: 'Old Two' } }] });
     expect([batch.status, batch.body.code]).toEqual([409, 'batch_mint_unsupported']);
+  });
+
+  test('ERC-1155, contract versions 2 and 1: the API reports the URI the contract returns, and it serves the metadata the mint sent', async () => {
+    /** The NFT as the API shows it, after checking its tokenURI is what the chain says and serves its metadata. */
+    const agreedNft = async (collectionId: string, nftId: string, contract: Contract) => {
+      const nft = (await h.request('GET', `/v1/collections/${collectionId}/nfts/${nftId}`)).body;
+      const url = await erc1155MetadataUrl(contract, BigInt(nft.tokenId));
+      expect(nft.tokenURI).toBe(url);
+      expect(await (await fetch(url)).json()).toEqual(nft.metadata);
+      return nft;
+    };
+    const mint = async (collectionId: string, body: object) =>
+      h.waitForAction((await h.request('POST', `/v1/collections/${collectionId}/nfts`, body)).body.actionId);
+    const createType = async (collectionId: string, body: object) =>
+      h.waitForAction((await h.request('POST', `/v1/collections/${collectionId}/token-types`, body)).body.actionId);
+
+    const collection = await h.deployCollection('erc1155');
+    const contract = new Contract(collection.address, ARTIFACTS[2].erc1155.abi, h.provider);
+    const shield = await createType(collection.id, { metadata: { name: 'Shield' }, maxSupply: 0 });
+    const named = await mint(collection.id, { recipient: ALICE, tokenTypeId: shield.resource.id, metadata: { name: 'Shield of Dawn', image: 'https://example.com/dawn.png' } });
+    expect(named.status).toBe('succeeded');
+    expect(await agreedNft(collection.id, named.resource.id, contract)).toMatchObject({ metadata: { name: 'Shield of Dawn', image: 'https://example.com/dawn.png' } });
+    // Every holder of a fungible type shares its token id, so its URI can only serve the type's metadata.
+    const silver = await createType(collection.id, { metadata: { name: 'Silver' }, maxSupply: 0, fungible: true });
+    const withMetadata = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: BOB, tokenTypeId: silver.resource.id, amount: 3, metadata: { name: 'Mine' } });
+    expect([withMetadata.status, withMetadata.body.errors?.[0]?.field]).toEqual([400, 'body.metadata']);
+    const batch = await h.request('POST', `/v1/collections/${collection.id}/nfts/batch`, { tokenTypeId: silver.resource.id, items: [{ recipient: BOB, metadata: { name: 'Mine' } }] });
+    expect([batch.status, batch.body.errors?.[0]?.field]).toEqual([400, 'body.items.0.metadata']);
+    const coins = await mint(collection.id, { recipient: BOB, tokenTypeId: silver.resource.id, amount: 3 });
+    expect(await agreedNft(collection.id, coins.resource.id, contract)).toMatchObject({ metadata: { name: 'Silver' } });
+
+    // A version 1 contract sets no URI when it mints: a new token reads its type's until an update sets its own.
+    const deployer = new Wallet(DEPLOYER_KEY, h.provider);
+    const v1 = ARTIFACTS[1].erc1155;
+    const v1Contract = (await (await new ContractFactory(v1.abi, v1.bytecode, deployer).deploy('Old', 'OLD', '', h.signerAddress)).waitForDeployment()) as Contract;
+    const v1CollectionId = randomUUID();
+    await h.db.query(
+      `INSERT INTO collections (id, project_id, chain, chain_id, standard, name, symbol, metadata, max_supply, contract_address, status, action_id)
+       VALUES ($1, $2, 'anvil', $3, 'erc1155', 'Old', 'OLD', '{"name":"Old"}', 0, $4, 'deployed', $5)`,
+      [v1CollectionId, h.projectId, h.stack.chainId, await v1Contract.getAddress(), randomUUID()]);
+    const helm = await createType(v1CollectionId, { metadata: { name: 'Helm' }, maxSupply: 0 });
+    const refused = await h.request('POST', `/v1/collections/${v1CollectionId}/nfts`, { recipient: ALICE, tokenTypeId: helm.resource.id, metadata: { name: 'Helm of Dusk' } });
+    expect([refused.status, refused.body.errors?.[0]?.field]).toEqual([400, 'body.metadata']);
+    const oldHelm = await mint(v1CollectionId, { recipient: ALICE, tokenTypeId: helm.resource.id });
+    expect(await agreedNft(v1CollectionId, oldHelm.resource.id, v1Contract)).toMatchObject({ metadata: { name: 'Helm' } });
+    const update = await h.request('PATCH', `/v1/collections/${v1CollectionId}/nfts/${oldHelm.resource.id}`, { metadata: { name: 'Helm of Dusk' } });
+    expect((await h.waitForAction(update.body.actionId)).status).toBe('succeeded');
+    expect(await agreedNft(v1CollectionId, oldHelm.resource.id, v1Contract)).toMatchObject({ metadataVersion: 2, metadata: { name: 'Helm of Dusk' } });
+    const gold = await createType(v1CollectionId, { metadata: { name: 'Old gold' }, maxSupply: 0, fungible: true });
+    const oldCoins = await mint(v1CollectionId, { recipient: BOB, tokenTypeId: gold.resource.id, amount: 2 });
+    expect(await agreedNft(v1CollectionId, oldCoins.resource.id, v1Contract)).toMatchObject({ metadata: { name: 'Old gold' } });
   });
 });

@@ -17,6 +17,15 @@ import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../subm
 /** ERC-1155 contract version 2 packs a type's maxSupply and minted count into one storage slot. */
 const MAX_TOKEN_TYPE_SUPPLY = 2n ** 120n - 1n;
 
+/** Why an ERC-1155 mint of the type cannot carry metadata of its own: its token's URI serves the type's metadata. */
+function ownMetadataRefusal(collection: CollectionRow, tokenType: TokenTypeRow): string | undefined {
+  if (tokenType.fungible) return "every holder of a fungible token type shares its token id, whose URI serves the type's metadata";
+  if (collection.contract_version === 1) {
+    return "a version 1 contract points a new ERC-1155 token at its type's metadata; update the NFT once minted to give it its own";
+  }
+  return undefined;
+}
+
 export interface CollectionRoutesDeps extends SubmitDeps {
   chains: ChainRegistry;
 }
@@ -143,9 +152,11 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       metadata = body.metadata!;
     } else {
       const tokenType = await loadMintableTokenType(collection, body.tokenTypeId);
-      if (!tokenType.fungible && body.amount !== '1') {
-        throw fieldProblem([{ field: 'body.amount', message: 'a non-fungible token type mints one token at a time' }]);
-      }
+      const errors: FieldError[] = [];
+      if (!tokenType.fungible && body.amount !== '1') errors.push({ field: 'body.amount', message: 'a non-fungible token type mints one token at a time' });
+      const refusal = body.metadata && ownMetadataRefusal(collection, tokenType);
+      if (refusal) errors.push({ field: 'body.metadata', message: refusal });
+      if (errors.length) throw fieldProblem(errors);
       metadata = body.metadata ?? tokenType.metadata;
     }
     requireDeployed(collection);
@@ -181,11 +192,14 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       });
     } else {
       tokenType = await loadMintableTokenType(collection, body.tokenTypeId);
-      if (!tokenType.fungible) {
-        body.items.forEach((item, i) => {
-          if (item.amount !== '1') errors.push({ field: `body.items.${i}.amount`, message: 'a non-fungible token type mints one token per recipient' });
-        });
-      }
+      const { fungible } = tokenType;
+      const metadataRefusal = ownMetadataRefusal(collection, tokenType);
+      body.items.forEach((item, i) => {
+        if (!fungible && item.amount !== '1') {
+          errors.push({ field: `body.items.${i}.amount`, message: 'a non-fungible token type mints one token per recipient' });
+        }
+        if (item.metadata && metadataRefusal) errors.push({ field: `body.items.${i}.metadata`, message: metadataRefusal });
+      });
     }
     if (errors.length) throw fieldProblem(errors);
     requireDeployed(collection);
