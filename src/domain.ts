@@ -14,6 +14,8 @@ export type ErrorReason =
   | 'invalid_signature'
   | 'nonce_conflict'
   | 'confirmation_timeout'
+  /** A metadata update not sent because a newer version of the NFT was sent first. */
+  | 'superseded'
   | 'internal_error';
 
 export interface CallInfo {

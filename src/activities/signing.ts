@@ -5,6 +5,7 @@ import { claimReleasedNonce, keepSignature, keptSignature, releaseNonce, reserve
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, type SignedAction } from './sign-transaction';
+import { tokenURIUpdateAdmission } from './update-order';
 
 export type { SignedAction } from './sign-transaction';
 
@@ -19,7 +20,8 @@ export function createSigningActivities(deps: ActivityDeps) {
      */
     async reserveNonce(prepared: PreparedAction): Promise<number> {
       const chain = await accountNonces(chains.provider(prepared.chainId), prepared.from);
-      const nonce = await reserveNonce(db, { chainId: prepared.chainId, address: prepared.from }, prepared.actionId, chain);
+      const scope = { chainId: prepared.chainId, address: prepared.from };
+      const nonce = await reserveNonce(db, scope, prepared.actionId, chain, tokenURIUpdateAdmission(prepared));
       await setActionStage(db, prepared.actionId, 'awaiting_signature', { preparedTransaction: prepared });
       return nonce;
     },

@@ -1,4 +1,4 @@
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 
 export interface NonceScope {
   chainId: number;
@@ -12,11 +12,19 @@ export interface ChainNonces {
 }
 
 /**
+ * Decides, before a holder without a nonce gets one, under the address's lock (so the holders of the address
+ * are decided one at a time): throws to refuse it one, else answers the lowest nonce it may take.
+ */
+export type NonceAdmission = (tx: Queryable) => Promise<number>;
+
+/**
  * Gives the holder (an action) its nonce for (chain, address): the same one on every retry; otherwise
  * the lowest nonce released by a failed action, so no gap is left; otherwise the next unused one, moved
  * past any transactions the address sent outside the engine.
  */
-export async function reserveNonce(db: Database, scope: NonceScope, holder: string, chain: ChainNonces): Promise<number> {
+export async function reserveNonce(
+  db: Database, scope: NonceScope, holder: string, chain: ChainNonces, admit?: NonceAdmission,
+): Promise<number> {
   const address = scope.address.toLowerCase();
   return db.transaction(async (tx) => {
     const [held] = await tx.query<{ nonce: number }>('SELECT nonce FROM nonce_leases WHERE holder = $1', [holder]);
@@ -36,9 +44,10 @@ export async function reserveNonce(db: Database, scope: NonceScope, holder: stri
          AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = l.holder AND a.status = 'pending')`,
       [scope.chainId, address, chain.latest],
     );
+    const lowest = admit ? await admit(tx) : 0;
     const [released] = await tx.query<{ nonce: number }>(
-      `SELECT nonce FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND state = 'released' ORDER BY nonce LIMIT 1`,
-      [scope.chainId, address],
+      `SELECT nonce FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND state = 'released' AND nonce >= $3 ORDER BY nonce LIMIT 1`,
+      [scope.chainId, address, lowest],
     );
     if (released) {
       await tx.query(

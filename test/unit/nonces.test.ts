@@ -79,6 +79,16 @@ describe.each(backends)('nonce leases on %s', (_name, open) => {
     expect(await reserveNonce(db, scope, 'r2', chain(1, 2))).toBe(2);
   });
 
+  test('an admission refuses a holder a nonce, or keeps it above a released one, which the next holder takes', async () => {
+    await reserveNonce(db, scope, 'low', chain(0));
+    await reserveNonce(db, scope, 'high', chain(0));
+    await releaseNonce(db, 'low');
+    await expect(reserveNonce(db, scope, 'refused', chain(0), async () => { throw new Error('refused'); })).rejects.toThrow('refused');
+    expect(await reserveNonce(db, scope, 'above-high', chain(0), async () => 2)).toBe(2);
+    expect(await reserveNonce(db, scope, 'any', chain(0))).toBe(0);
+    expect(await reserveNonce(db, scope, 'refused', chain(0))).toBe(3);
+  });
+
   test('a gap filler claims a released nonce only while it is free', async () => {
     await reserveNonce(db, scope, 'g0', chain(0));
     await releaseNonce(db, 'g0');

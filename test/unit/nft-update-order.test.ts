@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connectPostgres, openEmbedded, type Database } from '../../src/db/database';
+import { migrate } from '../../src/db/migrate';
+import { finishAction, insertAction } from '../../src/store/actions';
+import { nftUpdateOrder } from '../../src/store/nft-updates';
+import { reserveNonce } from '../../src/store/nonces';
+import { createProject } from '../../src/store/projects';
+import { testStack } from '../support/env';
+
+const backends: [string, () => Promise<Database>][] = [
+  ['PostgreSQL', async () => connectPostgres(testStack().databaseUrl)],
+  ['embedded PGlite', () => openEmbedded(mkdtempSync(path.join(os.tmpdir(), 'pglite-')))],
+];
+
+describe.each(backends)('the order of one NFT\'s metadata updates on %s', (_name, open) => {
+  let db: Database;
+  let projectId: string;
+  let nftId: string;
+  let scope: { chainId: number; address: string };
+  beforeAll(async () => {
+    db = await open();
+    await migrate(db);
+    ({ projectId } = await createProject(db, { name: 'update order', signerUrl: 'http://signer.invalid', signerAddress: '0x0', signerSecretSealed: 'x' }));
+  });
+  beforeEach(() => {
+    nftId = randomUUID();
+    scope = { chainId: 1, address: `0x${Math.random().toString(16).slice(2).padEnd(40, '0')}` };
+  });
+  afterAll(() => db?.close());
+
+  async function update(metadataVersion: number) {
+    const id = randomUUID();
+    await insertAction(db, {
+      id, projectId, type: 'nfts.update', chain: 'anvil', chainId: 1, collectionId: randomUUID(), resourceId: nftId,
+      idempotencyKey: null, requestHash: 'h', payload: { type: 'nfts.update', nftId, metadataVersion },
+    });
+    return id;
+  }
+  const takeNonce = (holder: string) => reserveNonce(db, scope, holder, { latest: 0, pending: 0 });
+
+  test('an update goes above the nonces of the older updates of its NFT, and nothing newer stops it', async () => {
+    await takeNonce(randomUUID());
+    const older = await update(2);
+    expect(await takeNonce(older)).toBe(1);
+    const newer = await update(3);
+    expect(await nftUpdateOrder(db, newer)).toEqual({ lowestNonce: 2 });
+    expect(await nftUpdateOrder(db, older)).toEqual({ lowestNonce: 0 });
+  });
+
+  test('a newer update that holds a nonce or succeeded supersedes an older one; one not yet sent or failed does not', async () => {
+    const older = await update(2);
+    const unsent = await update(3);
+    const failed = await update(4);
+    await takeNonce(failed);
+    await finishAction(db, failed, { status: 'failed', error: { reason: 'signer_rejected', message: 'no' } });
+    expect(await nftUpdateOrder(db, older)).toEqual({ lowestNonce: 0 });
+    await takeNonce(unsent);
+    expect(await nftUpdateOrder(db, older)).toEqual({ newerVersion: 3, lowestNonce: 0 });
+    const succeeded = await update(5);
+    await finishAction(db, succeeded, { status: 'succeeded', result: {} });
+    expect(await nftUpdateOrder(db, older)).toEqual({ newerVersion: 5, lowestNonce: 0 });
+  });
+});
