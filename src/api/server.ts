@@ -55,12 +55,13 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
     isStopping: () => stopping,
   });
 
+  // The port first: one in use stops the process before it starts any action.
+  const server = await listen(app, config.PORT, config.HOST);
+
   // One start after the other: what the resumer finds may be hundreds of actions.
   const resume = () => resumeQueuedActions(db, start, RESUME_AFTER_MS).catch((err) => log('resuming queued actions failed', { error: (err as Error).message }));
   await resume();
   const resumer = setInterval(resume, RESUME_AFTER_MS);
-
-  const server = await listen(app, config.PORT, config.HOST);
   return {
     server,
     async close() {

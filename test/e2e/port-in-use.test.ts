@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { startEngineProcess } from '../../src/stack/engine-process';
+import { finishAction, insertAction } from '../../src/store/actions';
 import { webhookTaskQueue } from '../../src/temporal/task-queues';
+import { actionWorkflowId } from '../../src/workflows/ids';
+import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
 
 /** An entry point whose port is taken says which port and exits (1) before it takes any task. */
@@ -30,8 +35,21 @@ describe('an entry point on a port in use', () => {
     }
   });
 
-  test('an api whose port is taken exits', async () => {
-    await expect(h.startApi({ PORT: String(port) })).rejects.toThrow(exitedOnPortInUse('api'));
+  test('an api whose port is taken exits without starting the actions it would resume', async () => {
+    // An action stored an hour ago and never started: the resumer of a running api would start it.
+    const id = randomUUID();
+    await insertAction(h.db, {
+      id, projectId: h.projectId, type: 'nfts.create', chain: 'anvil', chainId: h.stack.chainId, collectionId: randomUUID(), resourceId: randomUUID(),
+      idempotencyKey: null, requestHash: 'h', payload: { type: 'nfts.create', nftId: randomUUID(), recipient: ALICE, tokenTypeId: null, amount: '1' },
+    });
+    await h.db.query(`UPDATE actions SET updated_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+    try {
+      await expect(h.startApi({ PORT: String(port) })).rejects.toThrow(exitedOnPortInUse('api'));
+      await expect(h.client.workflow.getHandle(actionWorkflowId(id)).describe()).rejects.toThrow(WorkflowNotFoundError);
+    } finally {
+      // Not left for another test's resumer.
+      await finishAction(h.db, id, { status: 'failed', error: { reason: 'internal_error', message: 'test row' } });
+    }
   });
 
   test('a signer whose port is taken exits', async () => {
