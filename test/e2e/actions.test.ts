@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Contract, ContractFactory, Wallet } from 'ethers';
+import { Contract } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
-import { ALICE, BOB, DEPLOYER_KEY } from '../support/accounts';
+import { ALICE, BOB } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
+import { versionOneCollection } from '../support/version-one';
 
 /** What a wallet reads for an ERC-1155 token: uri(id) with every `{id}` replaced by the id as 64 lowercase hex digits (EIP-1155). */
 async function erc1155MetadataUrl(contract: Contract, tokenId: bigint): Promise<string> {
@@ -115,16 +115,7 @@ describe('every action type, end to end', () => {
   });
 
   test('collections deployed with contract version 1 keep working: mint and update build the version 1 calls', async () => {
-    // A version 1 contract owned by the engine's signer, deployed by another account, stands for a collection
-    // deployed before version 2; its row says so, as the migration leaves existing rows.
-    const deployer = new Wallet(DEPLOYER_KEY, h.provider);
-    const v1 = ARTIFACTS[1].erc721;
-    const contract = (await (await new ContractFactory(v1.abi, v1.bytecode, deployer).deploy('Old', 'OLD', '', 0, h.signerAddress)).waitForDeployment()) as Contract;
-    const collectionId = randomUUID();
-    await h.db.query(
-      `INSERT INTO collections (id, project_id, chain, chain_id, standard, name, symbol, metadata, max_supply, contract_address, status, action_id)
-       VALUES ($1, $2, 'anvil', $3, 'erc721', 'Old', 'OLD', '{"name":"Old"}', 0, $4, 'deployed', $5)`,
-      [collectionId, h.projectId, h.stack.chainId, await contract.getAddress(), randomUUID()]);
+    const { id: collectionId, contract } = await versionOneCollection(h, 'erc721');
     expect((await h.request('GET', `/v1/collections/${collectionId}`)).body.contractVersion).toBe(1);
 
     const mint = await h.request('POST', `/v1/collections/${collectionId}/nfts`, { recipient: ALICE, metadata: { name: 'Old One' } });
@@ -171,14 +162,7 @@ describe('every action type, end to end', () => {
     expect(await agreedNft(collection.id, coins.resource.id, contract)).toMatchObject({ metadata: { name: 'Silver' } });
 
     // A version 1 contract sets no URI when it mints: a new token reads its type's until an update sets its own.
-    const deployer = new Wallet(DEPLOYER_KEY, h.provider);
-    const v1 = ARTIFACTS[1].erc1155;
-    const v1Contract = (await (await new ContractFactory(v1.abi, v1.bytecode, deployer).deploy('Old', 'OLD', '', h.signerAddress)).waitForDeployment()) as Contract;
-    const v1CollectionId = randomUUID();
-    await h.db.query(
-      `INSERT INTO collections (id, project_id, chain, chain_id, standard, name, symbol, metadata, max_supply, contract_address, status, action_id)
-       VALUES ($1, $2, 'anvil', $3, 'erc1155', 'Old', 'OLD', '{"name":"Old"}', 0, $4, 'deployed', $5)`,
-      [v1CollectionId, h.projectId, h.stack.chainId, await v1Contract.getAddress(), randomUUID()]);
+    const { id: v1CollectionId, contract: v1Contract } = await versionOneCollection(h, 'erc1155');
     const helm = await createType(v1CollectionId, { metadata: { name: 'Helm' }, maxSupply: 0 });
     const refused = await h.request('POST', `/v1/collections/${v1CollectionId}/nfts`, { recipient: ALICE, tokenTypeId: helm.resource.id, metadata: { name: 'Helm of Dusk' } });
     expect([refused.status, refused.body.errors?.[0]?.field]).toEqual([400, 'body.metadata']);

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { Contract, ContractFactory, Wallet } from 'ethers';
-import { ARTIFACTS } from '../../src/chain/artifacts';
-import { ALICE, DEPLOYER_KEY } from '../support/accounts';
+import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
 import { startReceiver } from '../support/receiver';
+import { versionOneCollection } from '../support/version-one';
 
 describe('concurrent metadata updates of one NFT', () => {
   let h: Harness;
@@ -31,21 +29,8 @@ describe('concurrent metadata updates of one NFT', () => {
     await proxy?.close();
   });
 
-  /** A version 1 ERC-721 contract owned by the engine's signer, and its collection row (as in actions.test.ts). */
-  async function versionOneCollection() {
-    const v1 = ARTIFACTS[1].erc721;
-    const deployer = new Wallet(DEPLOYER_KEY, h.provider);
-    const contract = (await (await new ContractFactory(v1.abi, v1.bytecode, deployer).deploy('Old', 'OLD', '', 0, h.signerAddress)).waitForDeployment()) as Contract;
-    const id = randomUUID();
-    await h.db.query(
-      `INSERT INTO collections (id, project_id, chain, chain_id, standard, name, symbol, metadata, max_supply, contract_address, status, action_id)
-       VALUES ($1, $2, 'anvil', $3, 'erc721', 'Old', 'OLD', '{"name":"Old"}', 0, $4, 'deployed', $5)`,
-      [id, h.projectId, h.stack.chainId, await contract.getAddress(), randomUUID()]);
-    return { id, contract };
-  }
-
   test('version 1: the older update preparing last is not sent after the newer; chain and API agree on the newest', async () => {
-    const collection = await versionOneCollection();
+    const collection = await versionOneCollection(h, 'erc721');
     const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'One' } });
     const minted = await h.waitForAction(mint.body.actionId);
     expect(minted.status).toBe('succeeded');
