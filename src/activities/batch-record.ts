@@ -6,19 +6,13 @@ import { getAction } from '../store/actions';
 import {
   countBatchMintItems, getBatchMintChunk, listBatchChunkNftIds, listBatchMintChunks, recordBatchItemsMinted, setBatchChunkStatus,
 } from '../store/batch-mints';
-import { findCollectionById } from '../store/resources';
+import { getCollection } from '../store/resources';
 import type { ActivityDeps } from './deps';
 import { actionFinisher } from './finish-action';
 
 export function createBatchRecordActivities(deps: ActivityDeps) {
   const { db, chains, urls } = deps;
   const finish = actionFinisher(deps);
-
-  async function collectionOf(collectionId: string) {
-    const collection = await findCollectionById(db, collectionId);
-    if (!collection) throw new Error(`collection ${collectionId} not found`);
-    return collection;
-  }
 
   return {
     /**
@@ -36,7 +30,7 @@ export function createBatchRecordActivities(deps: ActivityDeps) {
         return 0;
       }
       const nftIds = await listBatchChunkNftIds(db, actionId, chunkIndex);
-      const tokenIds = readMintedTokenIds(await collectionOf(action.collection_id), receipt);
+      const tokenIds = readMintedTokenIds(await getCollection(db, action.collection_id), receipt);
       if (tokenIds.length !== nftIds.length) {
         throw new Error(`chunk ${chunkIndex} minted ${tokenIds.length} tokens for ${nftIds.length} items`);
       }
@@ -73,7 +67,7 @@ export function createBatchRecordActivities(deps: ActivityDeps) {
       return { reason: 'confirmation_timeout', message: `transaction ${unconfirmed?.tx_hash} of chunk ${unconfirmed?.chunk_index} not confirmed in time` };
     }
     const action = await getAction(db, actionId);
-    const collection = await collectionOf(action.collection_id);
+    const collection = await getCollection(db, action.collection_id);
     const abi = collectionArtifact(collection.standard, collection.contract_version).abi;
     return {
       reason: 'execution_reverted',

@@ -3,7 +3,7 @@ import type { Queryable } from '../db/database';
 import type { ActionRow, CollectionRow, ProjectRow } from '../domain';
 import { getAction } from '../store/actions';
 import { getProject } from '../store/projects';
-import { findCollectionById, findNftById, findTokenTypeById } from '../store/resources';
+import { findNftById, findTokenTypeById, getCollection } from '../store/resources';
 
 export interface ActionContext {
   action: ActionRow;
@@ -16,8 +16,7 @@ export interface ActionContext {
 export async function loadActionContext(db: Queryable, actionId: string, urls: MetadataUrls): Promise<ActionContext> {
   const action = await getAction(db, actionId);
   const project = await getProject(db, action.project_id);
-  const collection = await findCollectionById(db, action.collection_id);
-  if (!collection) throw new Error(`collection ${action.collection_id} not found`);
+  const collection = await getCollection(db, action.collection_id);
   const { payload } = action;
   const tokenTypeId = payload.type === 'nfts.create' || payload.type === 'nfts.createBatch' ? payload.tokenTypeId : null;
   const nftId = payload.type === 'nfts.update' ? payload.nftId : null;

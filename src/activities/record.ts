@@ -3,7 +3,7 @@ import { readReceipt } from '../chain/receipts';
 import { minedRevertReason } from '../chain/revert';
 import type { ActionError } from '../domain';
 import { getAction } from '../store/actions';
-import { findCollectionById } from '../store/resources';
+import { getCollection } from '../store/resources';
 import type { ActivityDeps } from './deps';
 import { actionFinisher } from './finish-action';
 import type { PreparedAction } from './prepare';
@@ -16,8 +16,7 @@ export function createRecordActivities(deps: ActivityDeps) {
     /** Reads the confirmed receipt and records success (what was created) or an on-chain revert. */
     async completeAction(prepared: PreparedAction, txHash: string): Promise<'succeeded' | 'failed'> {
       const action = await getAction(db, prepared.actionId);
-      const collection = await findCollectionById(db, action.collection_id);
-      if (!collection) throw new Error(`collection ${action.collection_id} not found`);
+      const collection = await getCollection(db, action.collection_id);
       const receipt = await chains.follower(prepared.chainId).receipt(txHash);
       if (!receipt) throw new Error(`receipt of ${txHash} is not available`);
       if (receipt.status === 1) {

@@ -23,6 +23,13 @@ export async function findCollectionById(db: Queryable, id: string): Promise<Col
   return row;
 }
 
+/** A collection an action refers to: one missing is the engine's own inconsistency, not the caller's. */
+export async function getCollection(db: Queryable, id: string): Promise<CollectionRow> {
+  const collection = await findCollectionById(db, id);
+  if (!collection) throw new Error(`collection ${id} not found`);
+  return collection;
+}
+
 export async function listCollections(db: Queryable, projectId: string, limit: number): Promise<CollectionRow[]> {
   return db.query<CollectionRow>('SELECT * FROM collections WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2', [projectId, limit]);
 }
