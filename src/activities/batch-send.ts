@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import { accountNonces } from '../chain/account-nonces';
 import { setActionStage, getAction } from '../store/actions';
-import { getBatchMintChunk, recordBatchChunkSigned, setBatchChunkStatus, type BatchChunkRow } from '../store/batch-mints';
+import { getBatchMintChunk, listBatchMintChunks, recordBatchChunkSigned, setBatchChunkStatus, type BatchChunkRow } from '../store/batch-mints';
 import { releaseNonce, reserveNonce } from '../store/nonces';
 import { getProject } from '../store/projects';
 import type { ActivityDeps } from './deps';
@@ -122,7 +122,8 @@ export function createBatchSendActivities(deps: ActivityDeps, waits: WaitSlots) 
     async awaitBatchChunks(actionId: string, chunkIndexes: number[], confirmations: number, waitMs: number): Promise<number[]> {
       return waits.run(async () => {
         const { chain_id: chainId } = await getAction(db, actionId);
-        const chunks = await Promise.all(chunkIndexes.map((index) => getBatchMintChunk(db, actionId, index)));
+        const waitedFor = new Set(chunkIndexes);
+        const chunks = (await listBatchMintChunks(db, actionId)).filter((chunk) => waitedFor.has(chunk.chunk_index));
         const stage = stageRecorder(() => setActionStage(db, actionId, 'confirming'));
         const confirmed = new Set<number>();
         let someConfirmed!: () => void;
