@@ -10,6 +10,10 @@ export const chainSchema = z.object({
   rpcUrl: url,
   confirmations: z.number().int().min(1).max(100).default(2),
   pollIntervalMs: z.number().int().min(100).max(60_000).default(1_000),
+  /** A transaction not mined for this long is replaced with higher fees (default 2 minutes; thirdweb Engine waits 120 s). */
+  stuckAfterMs: z.number().int().min(1_000).max(86_400_000).optional(),
+  /** The highest maxFeePerGas (wei) the engine offers on this chain, first price and replacements alike. */
+  maxFeePerGas: z.string().regex(/^[1-9]\d{0,30}$/, 'a positive integer number of wei, as a string').optional(),
 });
 export type ChainConfig = z.infer<typeof chainSchema>;
 

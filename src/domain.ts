@@ -1,7 +1,14 @@
 export const ACTION_TYPES = ['collections.create', 'tokenTypes.create', 'nfts.create', 'nfts.update', 'nfts.createBatch'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
-export type ActionStatus = 'pending' | 'succeeded' | 'failed';
-export const ACTION_STAGES = ['queued', 'building', 'awaiting_signature', 'submitted', 'confirming', 'completed'] as const;
+export type ActionStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * Where a pending action is. Besides the happy path: `stuck` (not mined in the chain's time and no cheaper
+ * way on: at the fee cap, or the signer refused a replacement), `replacing` (a fee-bumped replacement is being
+ * signed and sent), `cancelling` (a cancellation was sent), `chain_unreachable` (the node cannot be asked).
+ */
+export const ACTION_STAGES = [
+  'queued', 'building', 'awaiting_signature', 'submitted', 'confirming', 'stuck', 'replacing', 'cancelling', 'chain_unreachable', 'completed',
+] as const;
 export type ActionStage = (typeof ACTION_STAGES)[number];
 export type TokenStandard = 'erc721' | 'erc1155';
 /** Which build of the collection contracts a collection was deployed with (see contracts/ and artifacts/). */
@@ -57,6 +64,8 @@ export interface ActionRow {
   payload: ActionPayload;
   tx_hash: string | null;
   nonce: number | null;
+  /** When the project asked to cancel the action (it ends `cancelled` only if its transaction never is mined). */
+  cancel_requested_at: Date | null;
   /** The transaction as prepared for signing, kept once its nonce is reserved. */
   prepared_transaction: unknown;
   result: Record<string, unknown> | null;

@@ -1,15 +1,13 @@
 import type { Database, Queryable } from '../db/database';
-import type { ActionError, ActionRow } from '../domain';
-import { finishAction } from '../store/actions';
+import type { ActionRow } from '../domain';
+import { finishAction, type FinishedOutcome } from '../store/actions';
 import { failUnmintedBatchItems } from '../store/batch-mints';
 import { releaseSupply } from '../store/resources';
 import { recordActionEvent } from './events';
 import type { ApiUrls } from './urls';
 
-export type ActionOutcome =
-  | { status: 'succeeded'; result: Record<string, unknown> }
-  /** A batch mint that failed in part still reports what it minted. */
-  | { status: 'failed'; error: ActionError; result?: Record<string, unknown> };
+/** A batch mint that failed in part still reports what it minted in its result. */
+export type ActionOutcome = FinishedOutcome;
 
 /** Applies a finished action to what it created. */
 async function applyToResources(tx: Queryable, action: ActionRow) {

@@ -17,6 +17,7 @@ export function presentAction(a: ActionRow, urls: ApiUrls) {
     txId: a.tx_hash,
     nonce: a.nonce,
     resource: { url: urls.resource(a), collectionId: a.collection_id, id: a.resource_id, ...(a.result ?? {}) },
+    ...(a.cancel_requested_at ? { cancelRequestedAt: iso(a.cancel_requested_at) } : {}),
     ...(a.error ? { error: a.error } : {}),
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '../store/batch-mints';
 import { getCollection } from '../store/resources';
 import type { ActivityDeps } from './deps';
-import { actionFinisher } from './finish-action';
+import { actionFinisher, type FinalStatus } from './finish-action';
 
 export function createBatchRecordActivities(deps: ActivityDeps) {
   const { db, chains, urls } = deps;
@@ -44,7 +44,7 @@ export function createBatchRecordActivities(deps: ActivityDeps) {
      * otherwise failed, with the error that stopped it (`stoppedBy`), a chunk's revert, or its confirmation
      * timeout. The per-recipient results stay in the items route.
      */
-    async completeBatchMint(actionId: string, stoppedBy: ActionError | null): Promise<'succeeded' | 'failed'> {
+    async completeBatchMint(actionId: string, stoppedBy: ActionError | null): Promise<FinalStatus> {
       const counts = await countBatchMintItems(db, actionId);
       const chunks = await listBatchMintChunks(db, actionId);
       const result = {

@@ -1,10 +1,20 @@
+import type { ActionStage } from '../domain';
+import type { SentPurpose, SentTransaction } from '../store/action-transactions';
 import { setActionStage } from '../store/actions';
 import type { ActivityDeps } from './deps';
+import type { PreparedAction } from './prepare';
 import type { SignedAction } from './sign-transaction';
-import { awaitConfirmed, stageRecorder } from './transactions';
+import { awaitConfirmed, awaitFirstConfirmed, nonceUsedElsewhere, stageRecorder } from './transactions';
 import type { WaitSlots } from './wait-slots';
 
 export type Confirmation = { state: 'confirmed'; blockNumber: number; success: boolean } | { state: 'pending' };
+
+export type Settlement =
+  | { state: 'confirmed'; hash: string; purpose: SentPurpose; blockNumber: number; success: boolean }
+  /** `mined`: one of them is in a block, not yet deep enough. */
+  | { state: 'pending'; mined: boolean }
+  /** Another transaction of the address used the nonce and has the chain's confirmations: none of these can be mined. */
+  | { state: 'nonce_used_elsewhere' };
 
 export function createConfirmActivities({ db, chains }: ActivityDeps, waits: WaitSlots) {
   return {
@@ -20,6 +30,37 @@ export function createConfirmActivities({ db, chains }: ActivityDeps, waits: Wai
         await stage.done();
         return receipt ? { state: 'confirmed', blockNumber: receipt.blockNumber, success: receipt.status === 1 } : { state: 'pending' };
       }, { state: 'pending' } as Confirmation);
+    },
+
+    /**
+     * Like awaitConfirmations, for every transaction sent at the action's nonce (the first, replacements, a
+     * cancellation): answers the one confirmed, or whether one is mined, or that the nonce went to a
+     * transaction that is none of them. While the wait slots are all taken it answers `pending` as if mined,
+     * so nothing is replaced on a guess.
+     */
+    async awaitSettlement(prepared: PreparedAction, sent: SentTransaction[], confirmations: number, waitMs: number): Promise<Settlement> {
+      const { actionId, chainId } = prepared;
+      return waits.run(async () => {
+        let mined = false;
+        const stage = stageRecorder(() => setActionStage(db, actionId, 'confirming'));
+        const provider = chains.provider(chainId);
+        const receipt = await awaitFirstConfirmed(chains.follower(chainId), provider, sent, confirmations, waitMs, () => {
+          mined = true;
+          stage.record();
+        });
+        await stage.done();
+        if (receipt) {
+          const tx = sent.find((s) => s.hash.toLowerCase() === receipt.hash.toLowerCase())!;
+          return { state: 'confirmed', hash: tx.hash, purpose: tx.purpose, blockNumber: receipt.blockNumber, success: receipt.status === 1 };
+        }
+        if (mined) return { state: 'pending', mined };
+        return (await nonceUsedElsewhere(provider, prepared.from, sent, confirmations)) ? { state: 'nonce_used_elsewhere' } : { state: 'pending', mined };
+      }, { state: 'pending', mined: true } as Settlement);
+    },
+
+    /** Shows where a pending action is when no step changed it (the node unreachable, then back). */
+    async noteStage(actionId: string, stage: Extract<ActionStage, 'chain_unreachable' | 'submitted'>) {
+      await setActionStage(db, actionId, stage);
     },
   };
 }

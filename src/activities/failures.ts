@@ -3,6 +3,8 @@ import type { ActionError } from '../domain';
 
 export const ACTION_FAILED = 'ActionFailed';
 export const SIGNER_UNAVAILABLE = 'SignerUnavailable';
+/** The project cancelled the action before anything was signed for it. */
+export const ACTION_CANCELLED = 'ActionCancelled';
 
 /** A definitive failure of the action: not retried, carried to the workflow with its details. */
 export function actionFailure(error: ActionError): ApplicationFailure {

@@ -6,6 +6,7 @@ import { createConfirmActivities } from './confirm';
 import type { ActivityDeps } from './deps';
 import { createPrepareActivities } from './prepare';
 import { createRecordActivities } from './record';
+import { createReplaceActivities } from './replace';
 import { createSigningActivities } from './signing';
 import { waitSlots } from './wait-slots';
 import { createWebhookActivities } from './webhooks';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSigningActivities(deps),
     ...createBroadcastActivities(deps),
     ...createConfirmActivities(deps, waits),
+    ...createReplaceActivities(deps),
     ...createRecordActivities(deps),
     ...createBatchPlanActivities(deps),
     ...createBatchSendActivities(deps, waits),

@@ -1,13 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { collectionArtifact } from '../chain/artifacts';
 import { planCall } from '../chain/calls';
+import { currentFees, feeCapOf } from '../chain/fees';
 import { describeRevert } from '../chain/revert';
 import type { CallInfo } from '../domain';
 import type { PreparedTransaction } from '../signing/protocol';
 import { setActionStage } from '../store/actions';
 import { loadActionContext } from './context';
 import type { ActivityDeps } from './deps';
-import { actionFailure } from './failures';
+import { ACTION_CANCELLED, actionFailure } from './failures';
 
 /** Everything about an action's transaction except its nonce, which is assigned just before signing. */
 export interface PreparedAction {
@@ -19,6 +20,8 @@ export interface PreparedAction {
   transaction: Omit<PreparedTransaction, 'nonce'>;
   callInfo: CallInfo;
   summary: string;
+  /** When its fees were priced (epoch ms); absent in transactions prepared before fees were priced again at signing. */
+  pricedAt?: number;
 }
 
 const GAS_HEADROOM_PERCENT = 120n;
@@ -35,6 +38,7 @@ export function createPrepareActivities({ db, chains, urls }: ActivityDeps) {
       const { action, project, collection } = ctx;
       if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, 'ActionFinished');
       if (action.prepared_transaction) return action.prepared_transaction as PreparedAction;
+      if (action.cancel_requested_at) throw ApplicationFailure.nonRetryable('cancelled before its transaction was built', ACTION_CANCELLED);
       await setActionStage(db, actionId, 'building');
       const call = planCall(action.payload, ctx.call);
       const provider = chains.provider(action.chain_id);
@@ -52,8 +56,8 @@ export function createPrepareActivities({ db, chains, urls }: ActivityDeps) {
           callInfo: call.callInfo,
         });
       }
-      const fees = await provider.getFeeData();
-      if (fees.maxFeePerGas === null || fees.maxPriorityFeePerGas === null) throw new Error(`chain ${action.chain} has no EIP-1559 fees`);
+      const chain = chains.byId(action.chain_id);
+      const fees = currentFees(await provider.getFeeData(), chain.name, feeCapOf(chain));
       return {
         actionId,
         projectId: project.id,
@@ -71,6 +75,7 @@ export function createPrepareActivities({ db, chains, urls }: ActivityDeps) {
           maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
         },
         callInfo: call.callInfo,
+        pricedAt: Date.now(),
         summary: `${action.type} on ${collection.standard} collection ${collection.id} (${action.chain}): ${call.callInfo.functionName}`,
       };
     },

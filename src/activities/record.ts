@@ -5,7 +5,7 @@ import type { ActionError } from '../domain';
 import { getAction } from '../store/actions';
 import { getCollection } from '../store/resources';
 import type { ActivityDeps } from './deps';
-import { actionFinisher } from './finish-action';
+import { actionFinisher, type FinalStatus } from './finish-action';
 import type { PreparedAction } from './prepare';
 
 export function createRecordActivities(deps: ActivityDeps) {
@@ -13,18 +13,19 @@ export function createRecordActivities(deps: ActivityDeps) {
   const finish = actionFinisher(deps);
 
   return {
-    /** Reads the confirmed receipt and records success (what was created) or an on-chain revert. */
-    async completeAction(prepared: PreparedAction, txHash: string): Promise<'succeeded' | 'failed'> {
+    /** Reads the confirmed receipt of the action's transaction (the first or a replacement) and records success (what was created) or an on-chain revert. */
+    async completeAction(prepared: PreparedAction, txHash: string): Promise<FinalStatus> {
       const action = await getAction(db, prepared.actionId);
       const collection = await getCollection(db, action.collection_id);
       const receipt = await chains.follower(prepared.chainId).receipt(txHash);
       if (!receipt) throw new Error(`receipt of ${txHash} is not available`);
       if (receipt.status === 1) {
         const result = readReceipt(action.payload, collection, receipt);
-        return finish(action.id, { status: 'succeeded', result: { ...result, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() } });
+        return finish(action.id, { status: 'succeeded', txHash, result: { ...result, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() } });
       }
       return finish(action.id, {
         status: 'failed',
+        txHash,
         error: {
           reason: 'execution_reverted',
           message: `The ${prepared.callInfo.functionName} transaction reverted on chain. Check 'revertReason' for details`,
@@ -34,7 +35,12 @@ export function createRecordActivities(deps: ActivityDeps) {
       });
     },
 
-    async failAction(actionId: string, error: ActionError): Promise<'succeeded' | 'failed'> {
+    /** The action's cancellation was confirmed in its place (or nothing was sent for it). */
+    async recordCancelled(actionId: string, txHash: string | null): Promise<FinalStatus> {
+      return finish(actionId, { status: 'cancelled', ...(txHash ? { txHash, result: { cancelledBy: txHash } } : {}) });
+    },
+
+    async failAction(actionId: string, error: ActionError): Promise<FinalStatus> {
       return finish(actionId, { status: 'failed', error });
     },
   };

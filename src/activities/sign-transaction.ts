@@ -14,6 +14,19 @@ export interface SignedAction {
   nonce: number;
   /** Absent when the signer broadcast the transaction itself and answered with its hash. */
   rawTransaction?: string;
+  /** The fees it was signed with, when they are not the prepared transaction's (priced again at signing). */
+  fees?: { maxFeePerGas: string; maxPriorityFeePerGas: string };
+}
+
+/** A zero-value transfer to self from the action's address: fills a nonce gap or cancels what holds the nonce. */
+export function transferToSelf(prepared: PreparedAction, holder: string, summary: string): PreparedAction {
+  return {
+    ...prepared,
+    actionId: holder,
+    transaction: { ...prepared.transaction, to: prepared.from, data: '0x', value: '0', gasLimit: '21000' },
+    callInfo: { functionName: 'transfer', arguments: { to: prepared.from, value: '0' }, calldata: '0x' },
+    summary,
+  };
 }
 
 /**

@@ -1,17 +1,31 @@
 import { log } from '@temporalio/activity';
 import { accountNonces } from '../chain/account-nonces';
+import { currentFees, feeCapOf } from '../chain/fees';
 import { setActionStage } from '../store/actions';
 import { claimReleasedNonce, keepSignature, keptSignature, releaseNonce, reserveNonce } from '../store/nonces';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
-import { transactionSigner, type SignedAction } from './sign-transaction';
+import { transactionSigner, transferToSelf, type SignedAction } from './sign-transaction';
 import { tokenURIUpdateAdmission } from './update-order';
 
 export type { SignedAction } from './sign-transaction';
 
+/** Fees priced this recently are signed as they are; older ones are priced again (a block or two on most chains). */
+const FEES_FRESH_FOR_MS = 15_000;
+
+const pick = (t: { maxFeePerGas: string; maxPriorityFeePerGas: string }) => ({ maxFeePerGas: t.maxFeePerGas, maxPriorityFeePerGas: t.maxPriorityFeePerGas });
+
 export function createSigningActivities(deps: ActivityDeps) {
   const { db, chains } = deps;
   const sign = transactionSigner(deps);
+
+  /** Fees as the chain asks them now, when the prepared ones are older than a moment (a signer that had to be retried). */
+  async function pricedForSigning(prepared: PreparedAction): Promise<PreparedAction> {
+    if (prepared.pricedAt === undefined || Date.now() - prepared.pricedAt < FEES_FRESH_FOR_MS) return prepared;
+    const chain = chains.byId(prepared.chainId);
+    const fees = currentFees(await chains.provider(prepared.chainId).getFeeData(), chain.name, feeCapOf(chain));
+    return { ...prepared, transaction: { ...prepared.transaction, maxFeePerGas: fees.maxFeePerGas.toString(), maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString() } };
+  }
 
   return {
     /**
@@ -34,7 +48,8 @@ export function createSigningActivities(deps: ActivityDeps) {
     async requestSignature(prepared: PreparedAction, nonce: number): Promise<SignedAction> {
       const kept = await keptSignature(db, prepared.actionId, nonce);
       if (kept) return { ...kept, nonce };
-      const signed = await sign(prepared, nonce, 'action', (e) => ({
+      const priced = await pricedForSigning(prepared);
+      const signed = await sign(priced, nonce, 'action', (e) => ({
         reason: 'signer_rejected',
         message: `The signing endpoint rejected the transaction (HTTP ${e.status}): ${e.reason}`,
         callInfo: prepared.callInfo,
@@ -42,7 +57,7 @@ export function createSigningActivities(deps: ActivityDeps) {
       // Two runs of the steps at once (a workflow task timed out while the first still ran) keep the first signature.
       const first = await keepSignature(db, prepared.actionId, nonce, signed);
       log.info('transaction signed', { txHash: first.hash, nonce, signerSentIt: !first.rawTransaction });
-      return { ...first, nonce };
+      return { ...first, nonce, ...(priced === prepared || first.hash !== signed.hash ? {} : { fees: pick(priced.transaction) }) };
     },
 
     /** Gives back the nonce of an action that failed before broadcast. */
@@ -57,13 +72,7 @@ export function createSigningActivities(deps: ActivityDeps) {
     async signNonceGapFiller(prepared: PreparedAction, nonce: number): Promise<SignedAction | null> {
       const holder = `gap-filler-${prepared.actionId}`;
       if (!(await claimReleasedNonce(db, { chainId: prepared.chainId, address: prepared.from }, nonce, holder))) return null;
-      const filler: PreparedAction = {
-        ...prepared,
-        actionId: holder,
-        transaction: { ...prepared.transaction, to: prepared.from, data: '0x', gasLimit: '21000' },
-        callInfo: { functionName: 'transfer', arguments: { to: prepared.from, value: '0' }, calldata: '0x' },
-        summary: `Fill nonce ${nonce} of ${prepared.from} left free by failed action ${prepared.actionId}`,
-      };
+      const filler = transferToSelf(prepared, holder, `Fill nonce ${nonce} of ${prepared.from} left free by failed action ${prepared.actionId}`);
       try {
         return await sign(filler, nonce, 'nonce_gap_filler', (e) => ({ reason: 'signer_rejected', message: e.message }));
       } catch (err) {

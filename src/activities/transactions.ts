@@ -12,7 +12,7 @@ export type TransactionState = { state: 'pending' } | { state: 'mined'; confirma
  * eth_sendRawTransaction as it is: ethers' broadcastTransaction also recovers the sender's address (an
  * elliptic-curve operation, the costliest step of a mint for the worker) and reads the block number.
  */
-const sendRaw = (provider: JsonRpcProvider, raw: string) => provider.send('eth_sendRawTransaction', [raw]);
+export const sendRaw = (provider: JsonRpcProvider, raw: string) => provider.send('eth_sendRawTransaction', [raw]);
 
 /**
  * Sends a signed transaction held under a nonce lease (one the signer sent itself was checked on chain
@@ -66,6 +66,42 @@ export async function awaitConfirmed(
   const receipt = await follower.waitForConfirmations(signed.hash, confirmations, waitMs, onMined);
   if (!receipt) await resendIfForgotten(provider, signed);
   return receipt;
+}
+
+/**
+ * Waits up to `waitMs` for the first of several transactions at one nonce (an action's transaction, its
+ * replacements, its cancellation) to have `confirmations` blocks; at most one of them can be mined. If none
+ * is, the latest one is sent again should the node no longer know it.
+ */
+export async function awaitFirstConfirmed(
+  follower: ChainFollower, provider: JsonRpcProvider, sent: readonly SignedAction[], confirmations: number, waitMs: number, onMined: () => void,
+): Promise<TransactionReceipt | undefined> {
+  const receipt = await new Promise<TransactionReceipt | undefined>((resolve) => {
+    let unanswered = sent.length;
+    for (const signed of sent) {
+      void follower.waitForConfirmations(signed.hash, confirmations, waitMs, onMined).then((found) => {
+        unanswered -= 1;
+        if (found || unanswered === 0) resolve(found);
+      }, () => {
+        unanswered -= 1;
+        if (unanswered === 0) resolve(undefined);
+      });
+    }
+  });
+  if (!receipt) await resendIfForgotten(provider, sent[sent.length - 1]);
+  return receipt;
+}
+
+/**
+ * True when the address's nonce of `sent` is used, `confirmations` deep, by a transaction that is none of them
+ * (a transaction sent outside the engine): certain, so the action can fail.
+ */
+export async function nonceUsedElsewhere(provider: JsonRpcProvider, from: string, sent: readonly SignedAction[], confirmations: number): Promise<boolean> {
+  const head = await provider.getBlockNumber();
+  const used = await provider.getTransactionCount(from, Math.max(0, head - confirmations + 1));
+  if (used <= sent[0].nonce) return false;
+  for (const tx of sent) if (await provider.getTransactionReceipt(tx.hash)) return false;
+  return true;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ChainRegistry } from '../chain/chains';
 import { observeRequests } from '../observability/observe-requests';
 import { opsRoutes, type ReadinessCheck } from '../observability/ops-routes';
 import type { SecretBox } from '../secrets/secret-box';
+import type { ActionCanceller } from '../temporal/cancel-action';
 import type { DeliveryStarter } from '../temporal/start-delivery';
 import { requireApiKey } from './auth';
 import { Problem, problemHandler } from './problem';
@@ -19,6 +20,7 @@ export interface ApiDeps extends SubmitDeps {
   secrets: SecretBox;
   webhooks: WebhookSettings;
   startDelivery: DeliveryStarter;
+  cancelAction: ActionCanceller;
   wakeDispatcher?: () => void;
   bodyLimit: string;
   /** A batch mint carries up to 10,000 items: its route alone takes bodies up to this. */
@@ -43,7 +45,7 @@ export function createApp(deps: ApiDeps): express.Express {
   if (deps.adminToken) app.use('/v1/admin', adminRoutes(deps.db, deps.adminToken, deps.secrets));
   app.use('/v1', requireApiKey(deps.db));
   app.use('/v1/collections', collectionRoutes(deps));
-  app.use('/v1/actions', actionRoutes(deps.db, deps.urls));
+  app.use('/v1/actions', actionRoutes(deps));
   app.use('/v1/webhooks', webhookRoutes(deps));
   app.use((req, _res, next) => next(new Problem(404, 'not_found', 'No such route', `${req.method} ${req.path} is not part of this API`)));
   app.use(problemHandler(deps.log));

@@ -108,7 +108,7 @@ export const listBatchItemsQuery = z.strictObject({
 
 export const listActionsQuery = z.strictObject({
   type: z.enum(ACTION_TYPES).optional(),
-  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+  status: z.enum(['pending', 'succeeded', 'failed', 'cancelled']).optional(),
   collectionId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),

@@ -10,6 +10,7 @@ import type { LogFn } from '../log';
 import type { Metrics } from '../observability/metrics';
 import { databaseReady, temporalReady } from '../observability/readiness';
 import type { SecretBox } from '../secrets/secret-box';
+import { createActionCanceller } from '../temporal/cancel-action';
 import { createActionStarter } from '../temporal/start-action';
 import { createDeliveryStarter } from '../temporal/start-delivery';
 import { webhookTaskQueue } from '../temporal/task-queues';
@@ -50,6 +51,7 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
     db, urls: apiUrls(config.publicBaseUrl), chains, bodyLimit: config.BODY_LIMIT, batchBodyLimit: config.BATCH_BODY_LIMIT, adminToken: config.ADMIN_TOKEN, log, startAction,
     secrets: parts.secrets, webhooks: webhookSettings(config), metrics: parts.metrics,
     startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), config.WEBHOOK_RETRY_SCHEDULE),
+    cancelAction: createActionCanceller(client),
     wakeDispatcher: parts.wakeDispatcher,
     readiness: [databaseReady(db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE)],
     isStopping: () => stopping,

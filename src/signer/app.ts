@@ -8,7 +8,7 @@ import { refusalReason, type PolicyDeps } from './policy';
 
 const requestShape = z.looseObject({
   type: z.literal('transaction.sign'),
-  purpose: z.enum(['action', 'nonce_gap_filler']),
+  purpose: z.enum(['action', 'replacement', 'cancel', 'nonce_gap_filler']),
   from: z.string(),
   unsignedTransaction: z.string(),
   transaction: z.looseObject({

@@ -26,7 +26,8 @@ function decodeEngineCall(data: string): { abi: Interface; name: string; args: R
 /**
  * The reference signer's rules: sign only what the request says it is, from this signer, on a known
  * chain, with no value, and only deployments of the engine's collections, the engine's functions on
- * contracts this signer owns, or a zero-value transfer to self that fills a nonce gap. Returns the
+ * contracts this signer owns (replacements alike), or a zero-value transfer to self that fills a nonce gap
+ * or cancels an action. Returns the
  * reason to refuse, or undefined to sign.
  */
 export async function refusalReason(request: SignRequest, deps: PolicyDeps): Promise<string | undefined> {
@@ -37,8 +38,8 @@ export async function refusalReason(request: SignRequest, deps: PolicyDeps): Pro
   if (!provider) return `chain ${tx.chainId} is not allowed`;
   if (tx.value !== 0n) return 'transactions that send value are not allowed';
 
-  if (request.purpose === 'nonce_gap_filler') {
-    return tx.to?.toLowerCase() === deps.address.toLowerCase() && tx.data === '0x' ? undefined : 'a nonce gap filler must be an empty transfer to self';
+  if (request.purpose === 'nonce_gap_filler' || request.purpose === 'cancel') {
+    return tx.to?.toLowerCase() === deps.address.toLowerCase() && tx.data === '0x' ? undefined : `a ${request.purpose} must be an empty transfer to self`;
   }
   if (tx.to === null) {
     return COLLECTIONS.some((c) => tx.data.startsWith(c.bytecode)) ? undefined : 'only the engine collection contracts may be deployed';

@@ -14,7 +14,11 @@ export interface PreparedTransaction {
   maxPriorityFeePerGas: string;
 }
 
-export type SignPurpose = 'action' | 'nonce_gap_filler';
+/**
+ * `replacement`: the action's transaction again at its nonce with higher fees (the first was stuck);
+ * `cancel`: a zero-value transfer to self at the action's nonce, replacing its transaction.
+ */
+export type SignPurpose = 'action' | 'replacement' | 'cancel' | 'nonce_gap_filler';
 
 /** Body of the engine's POST to a project's signing endpoint. */
 export interface SignRequest {

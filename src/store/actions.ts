@@ -87,17 +87,38 @@ export async function setActionStage(
   );
 }
 
+export type FinishedOutcome = (
+  | { status: 'succeeded'; result: Record<string, unknown> }
+  | { status: 'failed'; error: ActionError; result?: Record<string, unknown> }
+  | { status: 'cancelled'; result?: Record<string, unknown> }
+) & {
+  /** The transaction that settled the action, when it is not the first one sent (a replacement or the cancellation). */
+  txHash?: string;
+};
+
 /** Records the outcome once; returns false when the action had already finished (a retried activity). */
-export async function finishAction(
-  tx: Queryable,
-  actionId: string,
-  outcome: { status: 'succeeded'; result: Record<string, unknown> } | { status: 'failed'; error: ActionError; result?: Record<string, unknown> },
-): Promise<ActionRow | undefined> {
+export async function finishAction(tx: Queryable, actionId: string, outcome: FinishedOutcome): Promise<ActionRow | undefined> {
   const [row] = await tx.query<ActionRow>(
-    `UPDATE actions SET status = $2, stage = 'completed', result = $3, error = $4, completed_at = now(), updated_at = now()
+    `UPDATE actions SET status = $2, stage = 'completed', result = $3, error = $4, tx_hash = COALESCE($5, tx_hash),
+       completed_at = now(), updated_at = now()
      WHERE id = $1 AND status = 'pending' RETURNING *`,
     [actionId, outcome.status, outcome.result ? JSON.stringify(outcome.result) : null,
-      outcome.status === 'failed' ? JSON.stringify(outcome.error) : null],
+      outcome.status === 'failed' ? JSON.stringify(outcome.error) : null, outcome.txHash ?? null],
   );
   return row;
+}
+
+/** Shows the transaction last sent for the pending action (a replacement or its cancellation). */
+export async function setActionTransaction(db: Queryable, actionId: string, stage: ActionStage, txHash: string) {
+  await db.query(`UPDATE actions SET stage = $2, tx_hash = $3, updated_at = now() WHERE id = $1 AND status = 'pending'`, [actionId, stage, txHash]);
+}
+
+/** Notes that the project wants the pending action cancelled; answers the action, or undefined if it is not the project's. */
+export async function requestCancel(db: Queryable, projectId: string, actionId: string): Promise<ActionRow | undefined> {
+  const [row] = await db.query<ActionRow>(
+    `UPDATE actions SET cancel_requested_at = COALESCE(cancel_requested_at, now()), updated_at = now()
+     WHERE id = $1 AND project_id = $2 AND status = 'pending' RETURNING *`,
+    [actionId, projectId],
+  );
+  return row ?? findProjectAction(db, projectId, actionId);
 }

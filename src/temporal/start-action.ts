@@ -21,7 +21,10 @@ export function createActionStarter(client: Client, taskQueue: string, chains: C
         taskQueue,
         workflowId: actionWorkflowId(action.id),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ actionId: action.id, confirmations: chain.confirmations, pollIntervalMs: chain.pollIntervalMs, confirmationTimeoutMs: CONFIRMATION_TIMEOUT_MS }],
+        args: [{
+          actionId: action.id, confirmations: chain.confirmations, pollIntervalMs: chain.pollIntervalMs, confirmationTimeoutMs: CONFIRMATION_TIMEOUT_MS,
+          stuckAfterMs: chain.stuckAfterMs,
+        }],
         typedSearchAttributes: [
           { key: ActionTypeKey, value: action.type },
           { key: ActionStatusKey, value: 'pending' },

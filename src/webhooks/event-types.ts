@@ -42,11 +42,17 @@ const FAILURE_EXAMPLE = {
   callInfo: { functionName: 'mint', arguments: { recipient: '0x7099…', tokenTypeId: '1', amount: '1' }, calldata: '0x156e29f6…' },
 };
 
-/** Every event an endpoint can subscribe to, with a description and an example payload. */
+const OUTCOMES = {
+  succeeded: 'is confirmed on chain',
+  failed: 'fails (error says why)',
+  cancelled: 'is cancelled: the transfer to self that replaced its transaction is confirmed (`txId`), or nothing had been sent',
+} as const;
+
+/** Every event an endpoint can subscribe to, with a description and an example payload; a batch mint cannot be cancelled. */
 export const EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
-  (['succeeded', 'failed'] as const).map((outcome) => ({
+  (Object.keys(OUTCOMES) as (keyof typeof OUTCOMES)[]).filter((o) => o !== 'cancelled' || action !== 'nfts.createBatch').map((outcome) => ({
     type: `${action}.${outcome}`,
-    description: `Sent when ${DESCRIPTIONS[action]} ${outcome === 'succeeded' ? 'is confirmed on chain' : 'fails (error says why)'}.`,
+    description: `Sent when ${DESCRIPTIONS[action]} ${OUTCOMES[outcome]}.`,
     example: {
       id: 'evt_3f1c…',
       type: `${action}.${outcome}`,
@@ -56,7 +62,7 @@ export const EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
       timestamp: 1767268804000,
       data: {
         chain: 'anvil',
-        ...(outcome === 'succeeded' ? { txId: '0x4f0e…' } : {}),
+        ...(outcome === 'failed' ? {} : { txId: '0x4f0e…' }),
         ...exampleData[action],
         ...(outcome === 'failed' ? { error: FAILURE_EXAMPLE } : {}),
       },

@@ -1,9 +1,12 @@
 import { ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { FinalStatus } from '../activities/finish-action';
 import type { PreparedAction } from '../activities/prepare';
 import type { SignedAction } from '../activities/signing';
 import { ActionStatusKey } from '../temporal/search-attributes';
 import { toActionError } from './action-error';
+import { actionUntilSettled, type SettlementState } from './action-until-settled';
+import { giveBackNonce } from './give-back-nonce';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -43,7 +46,6 @@ const SIGNER_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8 },
 } as const;
-const { signNonceGapFiller } = proxyActivities<Activities>(SIGNER_OPTIONS);
 
 type SignerStep = Pick<Activities, 'requestSignature'>;
 
@@ -61,19 +63,31 @@ export interface ActionWorkflowInput {
   actionId: string;
   confirmations: number;
   pollIntervalMs: number;
-  /** How long to wait for the transaction to be mined and confirmed before failing the action. */
+  /** How long to wait for the transaction to be mined and confirmed before failing the action (before 'settled-or-pending'). */
   confirmationTimeoutMs: number;
+  /** Not mined for this long, the transaction is replaced with higher fees (the chain's setting). */
+  stuckAfterMs?: number;
+  /** Set by continue-as-new: the transactions sent so far, followed on from there. */
+  resume?: SettlementState;
 }
 
 const MAX_NONCE_ATTEMPTS = 3;
 
-/** One NFT action: build, sign, broadcast, confirm, record, notify. */
-export async function actionWorkflow(input: ActionWorkflowInput): Promise<'succeeded' | 'failed'> {
+/**
+ * An action no longer fails when its transaction is not confirmed in 30 minutes: it is replaced with higher
+ * fees when stuck, can be cancelled, and stays pending through a chain outage (see action-until-settled.ts).
+ * Actions started before this change keep the timeout.
+ */
+const SETTLED_OR_PENDING = 'settled-or-pending';
+
+/** One NFT action: build, sign, broadcast, confirm, record, notify. Actions started now run actionUntilSettled. */
+export async function actionWorkflow(input: ActionWorkflowInput): Promise<FinalStatus> {
   const { actionId } = input;
   const steps = patched(LOCAL_ENGINE_STEPS) ? localSteps : remoteSteps;
   const viaFollowerAndOutbox = patched(FOLLOWER_AND_OUTBOX);
   const signer = patched(SIGNING_IN_TASK) ? localSigner : remoteSigner;
-  const finish = async (status: 'succeeded' | 'failed') => {
+  if (patched(SETTLED_OR_PENDING)) return actionUntilSettled(input);
+  const finish = async (status: FinalStatus) => {
     upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
     if (!viaFollowerAndOutbox) await steps.fanOutEvent(actionId);
     return status;
@@ -132,17 +146,5 @@ async function waitForConfirmations(steps: EngineSteps, input: ActionWorkflowInp
     waitedMs += intervalMs;
     // A slow chain should not grow the history without bound: back off towards 30 s between looks.
     intervalMs = Math.min(intervalMs * 1.25, 30_000);
-  }
-}
-
-/** A nonce left unused would hold back every later transaction of the signer: reuse it or fill it. */
-async function giveBackNonce(steps: EngineSteps, prepared: PreparedAction) {
-  const released = await steps.releaseNonce(prepared.actionId);
-  if (!released?.blocksLater) return;
-  try {
-    const filler = await signNonceGapFiller(prepared, released.nonce);
-    if (filler) await steps.broadcastTransaction(`gap-filler-${prepared.actionId}`, prepared.chainId, filler);
-  } catch (err) {
-    log.warn('could not fill the nonce gap; the next action of this signer will use it', { nonce: released.nonce, error: String(err) });
   }
 }

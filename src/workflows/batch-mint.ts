@@ -1,5 +1,6 @@
 import { ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { FinalStatus } from '../activities/finish-action';
 import type { ActionError } from '../domain';
 import { ActionStatusKey } from '../temporal/search-attributes';
 import type { ActionWorkflowInput } from './action';
@@ -35,7 +36,7 @@ const RECORD_AS_CONFIRMED = 'record-as-confirmed';
  * id, complete, notify. The items, the chunks' transactions and their results stay in the database; the
  * history holds chunk numbers, nonces and hashes.
  */
-export async function batchMintWorkflow(input: ActionWorkflowInput): Promise<'succeeded' | 'failed'> {
+export async function batchMintWorkflow(input: ActionWorkflowInput): Promise<FinalStatus> {
   const { actionId } = input;
   const recordAsConfirmed = patched(RECORD_AS_CONFIRMED);
   let plan: { chainId: number; chunkCount: number };
@@ -122,7 +123,7 @@ async function giveBackChunkNonce(actionId: string, chainId: number, chunk: numb
 }
 
 /** The outcome is recorded, its event in the outbox for the webhook dispatcher: mark it for search. */
-function finish(status: 'succeeded' | 'failed') {
+function finish(status: FinalStatus) {
   upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
   return status;
 }

@@ -3,6 +3,7 @@ import { resumeQueuedActions } from '../../src/actions/resume-queued';
 import { apiUrls } from '../../src/actions/urls';
 import { createApp } from '../../src/api/app';
 import { ChainRegistry } from '../../src/chain/chains';
+import { createActionCanceller } from '../../src/temporal/cancel-action';
 import { createActionStarter } from '../../src/temporal/start-action';
 import { createDeliveryStarter } from '../../src/temporal/start-delivery';
 import { webhookTaskQueue } from '../../src/temporal/task-queues';
@@ -77,6 +78,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
       db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', batchBodyLimit: '10mb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [],
       startAction: () => new Promise(() => undefined),
       startDelivery: createDeliveryStarter(h.client, webhookTaskQueue(h.taskQueue), h.webhooks.retryScheduleMs),
+      cancelAction: createActionCanceller(h.client),
     });
     const server = neverStarts.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -109,6 +111,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
       db: h.db, urls: apiUrls(h.baseUrl), chains, bodyLimit: '100kb', batchBodyLimit: '10mb', log: () => undefined, secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics, readiness: [], adminToken,
       startAction: createActionStarter(h.client, h.taskQueue, chains),
       startDelivery: createDeliveryStarter(h.client, webhookTaskQueue(h.taskQueue), h.webhooks.retryScheduleMs),
+      cancelAction: createActionCanceller(h.client),
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

@@ -18,6 +18,10 @@ describe('workflow determinism', () => {
     'erc721-collection', 'erc721-mint', 'erc721-update', 'erc1155-token-type',
     'mint-reverted', 'mint-signer-rejected', 'mint-rejected-gap-filled', 'mint-signer-down-then-back',
   ];
+  const lifecyclePaths = [
+    'mint-replaced-when-stuck', 'mint-replaced-through-signer', 'mint-cancelled', 'mint-cancel-lost-race', 'mint-cancelled-before-sent',
+    'mint-nonce-used-elsewhere', 'mint-chain-unreachable',
+  ];
 
   test('there are recorded histories of every path through the workflow, from before and after each patch', () => {
     expect(files).toEqual(expect.arrayContaining([
@@ -27,6 +31,9 @@ describe('workflow determinism', () => {
       ...actionPaths.map((name) => `remote-signer-${name}.json`),
       ...actionPaths.map((name) => `local-steps-${name}.json`),
       ...actionPaths.map((name) => `remote-steps-${name}.json`),
+      // Recorded before an unconfirmed transaction was replaced, cancellable and followed through outages.
+      ...actionPaths.map((name) => `confirmation-timeout-${name}.json`),
+      ...lifecyclePaths.map((name) => `${name}.json`),
       'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
       // A delivery recorded before jitter and Retry-After.
       'plain-schedule-webhook-delivery-retried.json',

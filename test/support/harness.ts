@@ -9,7 +9,7 @@ import { listen } from '../../src/cli/listen';
 import { createApp } from '../../src/api/app';
 import { ChainRegistry } from '../../src/chain/chains';
 import { connectPostgres, type Database } from '../../src/db/database';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type ChainConfig } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
 import { SecretBox } from '../../src/secrets/secret-box';
 import { webhookSettings } from '../../src/webhooks/settings';
@@ -18,6 +18,7 @@ import { databaseReady, temporalReady } from '../../src/observability/readiness'
 import { createProject } from '../../src/store/projects';
 import { startEngineProcess, type EngineProcess } from '../../src/stack/engine-process';
 import { findTemporalCli } from '../../src/stack/temporal-cli';
+import { createActionCanceller } from '../../src/temporal/cancel-action';
 import { createActionStarter } from '../../src/temporal/start-action';
 import { createDeliveryStarter } from '../../src/temporal/start-delivery';
 import { webhookTaskQueue } from '../../src/temporal/task-queues';
@@ -42,10 +43,10 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  * One test file's engine: the API in this process over real HTTP, worker processes of its own on a
  * task queue of its own, a project with an API key, all on the shared Temporal server, chain and database.
  */
-export async function startHarness() {
+export async function startHarness(chainSettings: Partial<Pick<ChainConfig, 'confirmations' | 'stuckAfterMs' | 'maxFeePerGas'>> = {}) {
   const stack = testStack();
   const taskQueue = `test-${randomUUID()}`;
-  const chains = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 200 }];
+  const chains: ChainConfig[] = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 200, ...chainSettings }];
   const registry = new ChainRegistry(chains);
   const db: Database = connectPostgres(stack.databaseUrl);
   await migrate(db);
@@ -65,6 +66,7 @@ export async function startHarness() {
     readiness: [databaseReady(db), temporalReady(connection, 'default')],
     startAction: createActionStarter(client, taskQueue, registry),
     startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), webhooks.retryScheduleMs),
+    cancelAction: createActionCanceller(client),
   });
   const server = await listen(app, port, '127.0.0.1');
   const signerAddress = new Wallet(stack.signerKey).address;
@@ -150,7 +152,7 @@ export async function startHarness() {
 
   return {
     recordHistory, recordWorkflowHistory, secrets, webhooks, metrics,
-    stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
+    chains, stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
     newProject, startWorker, startApi, request, waitForAction, deployCollection,
     async stop() {
       for (const running of [...processes]) await running.stop();

@@ -2,10 +2,11 @@ import { Router } from 'express';
 import { presentAction } from '../../actions/present';
 import type { ApiUrls } from '../../actions/urls';
 import type { Queryable } from '../../db/database';
-import { findProjectAction, listActions } from '../../store/actions';
+import { findProjectAction, listActions, requestCancel } from '../../store/actions';
+import type { ActionCanceller } from '../../temporal/cancel-action';
 import { listBatchItemResults } from '../../store/batch-mints';
 import { projectOf } from '../auth';
-import { fieldProblem, notFound, parseInput } from '../problem';
+import { fieldProblem, notFound, parseInput, Problem } from '../problem';
 import { idParam, listActionsQuery, listBatchItemsQuery } from '../schemas';
 
 const encodeCursor = (startedAt: Date, id: string) => Buffer.from(JSON.stringify([new Date(startedAt).toISOString(), id])).toString('base64url');
@@ -28,7 +29,7 @@ function decodeItemCursor(cursor: string): number {
   return index;
 }
 
-export function actionRoutes(db: Queryable, urls: ApiUrls): Router {
+export function actionRoutes({ db, urls, cancelAction }: { db: Queryable; urls: ApiUrls; cancelAction: ActionCanceller }): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -56,6 +57,26 @@ export function actionRoutes(db: Queryable, urls: ApiUrls): Router {
       })),
       nextCursor: rows.length === limit && last ? Buffer.from(String(last.item_index)).toString('base64url') : null,
     });
+  });
+
+  /**
+   * Abandons a pending action: what was sent for it is replaced by a zero-value transfer to self at its nonce.
+   * It ends `cancelled` once that is confirmed, or `succeeded` (or `failed`) if its own transaction won.
+   */
+  router.post('/:actionId/cancel', async (req, res) => {
+    const id = parseInput(idParam, req.params.actionId, 'path.actionId');
+    const projectId = projectOf(res).id;
+    const found = await findProjectAction(db, projectId, id);
+    if (!found) throw notFound('action', id);
+    if (found.type === 'nfts.createBatch') {
+      throw new Problem(409, 'not_cancellable', 'A batch mint cannot be cancelled', `Action ${id} is a batch mint: its chunks are sent one after the other`);
+    }
+    const action = await requestCancel(db, projectId, id);
+    if (!action || action.status !== 'pending') {
+      throw new Problem(409, 'action_finished', 'The action has ended', `Action ${id} has already ${action?.status ?? found.status}`, { status: action?.status ?? found.status });
+    }
+    await cancelAction(id);
+    res.status(202).json(presentAction(action, urls));
   });
 
   router.get('/:actionId', async (req, res) => {
