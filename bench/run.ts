@@ -10,6 +10,7 @@ import { embeddedAcceptPhase, stopEmbedded } from './phases/embedded';
 import { floorPhase } from './phases/floor';
 import { historyCounts, singleMints } from './phases/single';
 import { webhookThroughput } from './phases/webhooks';
+import { ACTION_EVENT_TYPE_NAMES } from '../src/webhooks/event-types';
 import { startBenchReceiver } from './receiver';
 import { say, startBenchStack, type BenchStack } from './stack';
 import { median, num } from './stats';
@@ -62,7 +63,8 @@ async function main() {
     const api = apiClient(apiUrl, stack.apiKey);
     const receiver = await startBenchReceiver();
     closeReceiver = receiver.close;
-    const subscribed = await api('POST', '/v1/webhooks', { url: `${receiver.url}/all` });
+    // The actions' events only: the chain events of the bench's own collections (a transfer per token) are not measured here.
+    const subscribed = await api('POST', '/v1/webhooks', { url: `${receiver.url}/all`, eventTypes: ACTION_EVENT_TYPE_NAMES });
     if (subscribed.status !== 201) throw new Error(`webhook endpoint refused: ${JSON.stringify(subscribed.body)}`);
     const collectionId = await createCollection(api, 'Bench');
     const rssByPhase: Record<string, number | null> = { start: num(stack.workerRssMiB()) };

@@ -14,6 +14,10 @@ export const chainSchema = z.object({
   stuckAfterMs: z.number().int().min(1_000).max(86_400_000).optional(),
   /** The highest maxFeePerGas (wei) the engine offers on this chain, first price and replacements alike. */
   maxFeePerGas: z.string().regex(/^[1-9]\d{0,30}$/, 'a positive integer number of wei, as a string').optional(),
+  /** Marketplace contracts by address, named in sale details of chain events. */
+  marketplaces: z.record(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address'), z.string().min(1).max(100)).optional(),
+  /** The chain's coin, named in sale details paid with it. */
+  nativeCurrency: z.object({ name: z.string(), symbol: z.string(), decimals: z.number().int().min(0).max(36) }).optional(),
 });
 export type ChainConfig = z.infer<typeof chainSchema>;
 
@@ -64,6 +68,10 @@ const envSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(200),
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(200),
   WORKER_SHUTDOWN_GRACE: duration('a delay such as 30s').default(30_000),
+  /** Whether action workers follow the chains for chain events (subscriptions, creator notifications); one process per chain does at a time. */
+  CHAIN_EVENTS: z.enum(['on', 'off']).default('on'),
+  /** How long reading a token's metadata for a metadata-update event may take (tokenURI, then its URL). */
+  CHAIN_EVENTS_METADATA_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
   WORKER_PORT: port.default(9464),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   SIGNER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -1,10 +1,11 @@
+import { ACTION_EVENT_TYPE_NAMES } from '../../src/webhooks/event-types';
 import type { Api } from '../api';
 import type { Arrival } from '../receiver';
 import { startHangingReceiver } from '../receiver';
 import { num, pollUntil, runPool } from '../stats';
 
 async function register(api: Api, url: string): Promise<string> {
-  const res = await api('POST', '/v1/webhooks', { url });
+  const res = await api('POST', '/v1/webhooks', { url, eventTypes: ACTION_EVENT_TYPE_NAMES });
   if (res.status !== 201 && res.status !== 200) throw new Error(`webhook endpoint refused: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id;
 }

@@ -12,6 +12,7 @@ import { actionRoutes } from './routes/actions';
 import { adminRoutes } from './routes/admin';
 import { collectionRoutes } from './routes/collections';
 import { metadataRoutes } from './routes/metadata';
+import { subscriptionRoutes } from './routes/subscriptions';
 import { webhookRoutes } from './routes/webhooks';
 import type { SubmitDeps } from './submit-action';
 
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/v1/collections', collectionRoutes(deps));
   app.use('/v1/actions', actionRoutes(deps));
   app.use('/v1/webhooks', webhookRoutes(deps));
+  app.use('/v1/subscriptions', subscriptionRoutes(deps));
   app.use((req, _res, next) => next(new Problem(404, 'not_found', 'No such route', `${req.method} ${req.path} is not part of this API`)));
   app.use(problemHandler(deps.log));
   return app;

@@ -6,6 +6,7 @@ import { ChainFollower } from './follower';
 export class ChainRegistry {
   private readonly providers = new Map<number, JsonRpcProvider>();
   private readonly followers = new Map<number, ChainFollower>();
+  private readonly uncached = new Map<number, JsonRpcProvider>();
 
   constructor(readonly chains: ChainConfig[]) {}
 
@@ -22,9 +23,7 @@ export class ChainRegistry {
   provider(chainId: number): JsonRpcProvider {
     let provider = this.providers.get(chainId);
     if (!provider) {
-      const chain = this.byId(chainId);
-      // A static network skips ethers' detection loop, which retries forever against a node that is down.
-      provider = new JsonRpcProvider(chain.rpcUrl, chainId, { staticNetwork: Network.from(chainId), batchMaxCount: 1 });
+      provider = newProvider(this.byId(chainId));
       this.providers.set(chainId, provider);
     }
     return provider;
@@ -36,17 +35,32 @@ export class ChainRegistry {
     if (!follower) {
       const chain = this.byId(chainId);
       // Its own provider without ethers' short result cache: a receipt looked up a moment ago may exist now.
-      const provider = new JsonRpcProvider(chain.rpcUrl, chainId, { staticNetwork: Network.from(chainId), batchMaxCount: 1, cacheTimeout: -1 });
-      follower = new ChainFollower(provider, chain.pollIntervalMs);
+      follower = new ChainFollower(newProvider(chain, { cacheTimeout: -1 }), chain.pollIntervalMs);
       this.followers.set(chainId, follower);
     }
     return follower;
   }
 
+  /** A provider of the chain's own for a reader that must see every answer fresh (ethers caches some briefly). */
+  uncachedProvider(chainId: number): JsonRpcProvider {
+    let provider = this.uncached.get(chainId);
+    if (!provider) {
+      provider = newProvider(this.byId(chainId), { cacheTimeout: -1 });
+      this.uncached.set(chainId, provider);
+    }
+    return provider;
+  }
+
   destroy() {
     for (const follower of this.followers.values()) follower.stop();
     this.followers.clear();
-    for (const provider of this.providers.values()) provider.destroy();
+    for (const provider of [...this.providers.values(), ...this.uncached.values()]) provider.destroy();
     this.providers.clear();
+    this.uncached.clear();
   }
+}
+
+/** A static network skips ethers' detection loop, which retries forever against a node that is down. */
+function newProvider(chain: ChainConfig, options: { cacheTimeout?: number } = {}) {
+  return new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: Network.from(chain.chainId), batchMaxCount: 1, ...options });
 }

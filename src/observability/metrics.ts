@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { dbStatements } from '../db/database';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -38,6 +38,14 @@ export function createMetrics(component: 'api' | 'worker' | 'embedded') {
     webhookDeliveries: new Counter({
       name: 'nft_engine_webhook_deliveries_total', help: 'Webhook deliveries that ended, by outcome (succeeded, failed, skipped)',
       labelNames: ['outcome'] as const, registers,
+    }),
+    chainEventsLag: new Gauge({
+      name: 'nft_engine_chain_events_lag_blocks', help: 'Blocks between the chain head and the last block the chain event follower processed, by chain',
+      labelNames: ['chain'] as const, registers,
+    }),
+    chainEventsRecorded: new Counter({
+      name: 'nft_engine_chain_events_recorded_total', help: 'Chain events recorded for delivery (subscriptions and creator notifications), by type',
+      labelNames: ['type'] as const, registers,
     }),
   };
 }

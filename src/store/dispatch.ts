@@ -6,7 +6,8 @@ export interface OutboxEvent {
   project_id: string;
   type: string;
   payload: Record<string, unknown>;
-  collection_id: string;
+  /** An action's collection, or the engine collection a chain event is about (null for other contracts). */
+  collection_id: string | null;
   chain: string;
 }
 
@@ -27,7 +28,8 @@ export async function dispatchOutboxEvents(
   const { onlyActionId, holdMs } = opts;
   return db.transaction(async (tx) => {
     const events = await tx.query<OutboxEvent>(
-      `SELECT o.id, o.project_id, o.type, o.payload, a.collection_id, a.chain FROM outbox_events o JOIN actions a ON a.id = o.action_id
+      `SELECT o.id, o.project_id, o.type, o.payload, COALESCE(a.collection_id, o.collection_id) AS collection_id, COALESCE(a.chain, o.chain) AS chain
+       FROM outbox_events o LEFT JOIN actions a ON a.id = o.action_id
        WHERE o.dispatched_at IS NULL AND ($2::text IS NULL OR o.action_id = $2) ORDER BY o.created_at LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
       [limit, onlyActionId ?? null],
     );

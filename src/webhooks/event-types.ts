@@ -1,4 +1,5 @@
 import { ACTION_TYPES } from '../domain';
+import { CHAIN_EVENT_TYPES } from './chain-event-types';
 
 const DESCRIPTIONS: Record<string, string> = {
   'collections.create': 'a collection contract deployment',
@@ -48,8 +49,8 @@ const OUTCOMES = {
   cancelled: 'is cancelled: the transfer to self that replaced its transaction is confirmed (`txId`), or nothing had been sent',
 } as const;
 
-/** Every event an endpoint can subscribe to, with a description and an example payload; a batch mint cannot be cancelled. */
-export const EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
+/** The actions' events, with a description and an example payload; a batch mint cannot be cancelled. */
+const ACTION_EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
   (Object.keys(OUTCOMES) as (keyof typeof OUTCOMES)[]).filter((o) => o !== 'cancelled' || action !== 'nfts.createBatch').map((outcome) => ({
     type: `${action}.${outcome}`,
     description: `Sent when ${DESCRIPTIONS[action]} ${OUTCOMES[outcome]}.`,
@@ -70,5 +71,10 @@ export const EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
     },
   })),
 );
+
+export const ACTION_EVENT_TYPE_NAMES = ACTION_EVENT_TYPES.map((e) => e.type);
+
+/** Every event an endpoint can subscribe to. */
+export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CHAIN_EVENT_TYPES];
 
 export const EVENT_TYPE_NAMES = EVENT_TYPES.map((e) => e.type);

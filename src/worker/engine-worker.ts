@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { apiUrls } from '../actions/urls';
@@ -7,11 +9,15 @@ import type { Database } from '../db/database';
 import type { LogFn } from '../log';
 import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
+import { ChainEventFollower } from '../subscriptions/event-follower';
 import { createDeliveryStarter } from '../temporal/start-delivery';
 import { webhookTaskQueue } from '../temporal/task-queues';
 import { WebhookDispatcher } from '../webhooks/dispatcher';
 import { webhookSettings } from '../webhooks/settings';
 import { createWorkers, type Workers } from './worker';
+
+/** The largest token metadata document a metadata-update event reads. */
+const METADATA_MAX_BYTES = 256 * 1024;
 
 export interface EngineWorkerParts {
   db: Database;
@@ -59,15 +65,23 @@ export async function startEngineWorker(config: Config, parts: EngineWorkerParts
     },
   });
   dispatcher?.start();
-  let dispatcherStopped: Promise<void> | undefined;
-  const stopDispatcher = () => (dispatcherStopped ??= dispatcher?.stop() ?? Promise.resolve());
+  const eventFollowers = config.CHAIN_EVENTS === 'on' && config.WORKER_TASK_QUEUES.includes('actions')
+    ? parts.chains.chains.map((chain) => new ChainEventFollower({
+      db: parts.db, chain, provider: parts.chains.uncachedProvider(chain.chainId), holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      metadata: { timeoutMs: config.CHAIN_EVENTS_METADATA_TIMEOUT_MS, maxBytes: METADATA_MAX_BYTES, allowPrivateUrls: settings.allowPrivateUrls },
+      metrics: parts.metrics, log: parts.log, wake: wakeDispatcher,
+    }))
+    : [];
+  for (const follower of eventFollowers) follower.start();
+  let stopped: Promise<unknown> | undefined;
+  const stopBackground = () => (stopped ??= Promise.all([dispatcher?.stop(), ...eventFollowers.map((f) => f.stop())]));
   return {
     ...workers,
     shutdown: () => {
       workers.shutdown();
-      void stopDispatcher();
+      void stopBackground();
     },
-    running: workers.run().finally(stopDispatcher),
+    running: workers.run().finally(stopBackground),
     wakeDispatcher,
   };
 }

@@ -79,6 +79,8 @@ export async function startHarness(chainSettings: Partial<Pick<ChainConfig, 'con
     ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
     CHAINS: JSON.stringify(chains), WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath, PUBLIC_BASE_URL: baseUrl,
     SECRETS_KEY: secretsKey, HOST: '127.0.0.1', WORKER_PORT: '0', ...webhookEnv,
+    // One process follows the shared chain for chain events at a time: the files that test them turn it on.
+    CHAIN_EVENTS: 'off',
   };
 
   /** Starts an entry point of the engine with this harness's settings; stopped with the harness. */

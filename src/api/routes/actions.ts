@@ -6,21 +6,9 @@ import { findProjectAction, listActions, requestCancel } from '../../store/actio
 import type { ActionCanceller } from '../../temporal/cancel-action';
 import { listBatchItemResults } from '../../store/batch-mints';
 import { projectOf } from '../auth';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { fieldProblem, notFound, parseInput, Problem } from '../problem';
 import { idParam, listActionsQuery, listBatchItemsQuery } from '../schemas';
-
-const encodeCursor = (startedAt: Date, id: string) => Buffer.from(JSON.stringify([new Date(startedAt).toISOString(), id])).toString('base64url');
-
-function decodeCursor(cursor: string): { startedAt: Date; id: string } {
-  try {
-    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    const date = new Date(startedAt);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error();
-    return { startedAt: date, id };
-  } catch {
-    throw fieldProblem([{ field: 'query.cursor', message: 'not a cursor returned by this API' }]);
-  }
-}
 
 function decodeItemCursor(cursor: string): number {
   const decoded = Buffer.from(cursor, 'base64url').toString();
@@ -34,7 +22,8 @@ export function actionRoutes({ db, urls, cancelAction }: { db: Queryable; urls: 
 
   router.get('/', async (req, res) => {
     const { cursor, limit, ...filter } = parseInput(listActionsQuery, req.query, 'query');
-    const rows = await listActions(db, projectOf(res).id, { ...filter, limit, before: cursor ? decodeCursor(cursor) : undefined });
+    const before = cursor ? decodeCursor(cursor) : undefined;
+    const rows = await listActions(db, projectOf(res).id, { ...filter, limit, before: before && { startedAt: before.at, id: before.id } });
     const last = rows.at(-1);
     res.json({
       data: rows.map((row) => presentAction(row, urls)),

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database';
+
+export type SubscriptionKind = 'wallet' | 'nft' | 'contract' | 'chain';
+export type Direction = 'inbound' | 'outbound' | 'both';
+
+export interface SubscriptionRow {
+  id: string;
+  project_id: string;
+  chain: string;
+  chain_id: number;
+  kind: SubscriptionKind;
+  wallet_address: string | null;
+  direction: Direction | null;
+  contract_address: string | null;
+  token_id: string | null;
+  confirmations: number;
+  status: 'active' | 'paused';
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface NewSubscription {
+  projectId: string;
+  chain: string;
+  chainId: number;
+  kind: SubscriptionKind;
+  walletAddress?: string;
+  direction?: Direction;
+  contractAddress?: string;
+  tokenId?: string;
+  confirmations: number;
+}
+
+export async function insertSubscription(db: Queryable, s: NewSubscription): Promise<SubscriptionRow> {
+  const [row] = await db.query<SubscriptionRow>(
+    `INSERT INTO subscriptions (id, project_id, chain, chain_id, kind, wallet_address, direction, contract_address, token_id, confirmations, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active') RETURNING *`,
+    [randomUUID(), s.projectId, s.chain, s.chainId, s.kind, s.walletAddress?.toLowerCase() ?? null, s.direction ?? null,
+      s.contractAddress?.toLowerCase() ?? null, s.tokenId ?? null, s.confirmations],
+  );
+  return row;
+}
+
+export async function findProjectSubscription(db: Queryable, projectId: string, id: string): Promise<SubscriptionRow | undefined> {
+  const [row] = await db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE id = $1 AND project_id = $2', [id, projectId]);
+  return row;
+}
+
+/** The project's subscriptions, newest first, after the (created_at, id) of the previous page's last. */
+export async function listSubscriptions(
+  db: Queryable, projectId: string, limit: number, before?: { createdAt: Date; id: string },
+): Promise<SubscriptionRow[]> {
+  return db.query<SubscriptionRow>(
+    `SELECT * FROM subscriptions WHERE project_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+     ORDER BY created_at DESC, id DESC LIMIT $4`,
+    [projectId, before?.createdAt ?? null, before?.id ?? null, limit],
+  );
+}
+
+export async function setSubscriptionStatus(db: Queryable, projectId: string, id: string, status: 'active' | 'paused'): Promise<SubscriptionRow | undefined> {
+  const [row] = await db.query<SubscriptionRow>(
+    'UPDATE subscriptions SET status = $3, updated_at = now() WHERE id = $1 AND project_id = $2 RETURNING *',
+    [id, projectId, status],
+  );
+  return row;
+}
+
+export async function deleteSubscription(db: Queryable, projectId: string, id: string): Promise<boolean> {
+  return (await db.query('DELETE FROM subscriptions WHERE id = $1 AND project_id = $2 RETURNING id', [id, projectId])).length === 1;
+}
+
+/** How deep each active subscription of the chain wants its events: the depths the follower delivers at. */
+export async function activeConfirmationDepths(db: Queryable, chainId: number): Promise<number[]> {
+  const rows = await db.query<{ confirmations: number }>(
+    "SELECT DISTINCT confirmations FROM subscriptions WHERE chain_id = $1 AND status = 'active'", [chainId],
+  );
+  return rows.map((r) => r.confirmations);
+}
+
+/**
+ * The active subscriptions at one depth that a block's logs can concern, found through the indexes: wallets
+ * among the addresses that sent or received, NFTs and contracts among the contracts, and the chain's.
+ */
+export async function subscriptionsConcerned(
+  db: Queryable, chainId: number, confirmations: number, wallets: string[], contracts: string[], withChainWide: boolean,
+): Promise<SubscriptionRow[]> {
+  return db.query<SubscriptionRow>(
+    `SELECT * FROM subscriptions WHERE chain_id = $1 AND status = 'active' AND confirmations = $2 AND (
+       (kind = 'wallet' AND wallet_address = ANY($3)) OR (kind IN ('nft', 'contract') AND contract_address = ANY($4)) OR ($5 AND kind = 'chain'))`,
+    [chainId, confirmations, wallets.map((w) => w.toLowerCase()), contracts.map((c) => c.toLowerCase()), withChainWide],
+  );
+}
