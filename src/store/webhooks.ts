@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database';
 
-export type EndpointStatus = 'active' | 'paused' | 'disabled';
+/** A deleted endpoint is kept, for its delivery history, but is no longer shown, changed or sent to. */
+export type EndpointStatus = 'active' | 'paused' | 'disabled' | 'deleted';
 export type EndpointAuth = { type: 'none' } | { type: 'basic'; username: string; password: string } | { type: 'header'; name: string; value: string };
 
 export interface EndpointRow {
@@ -63,7 +64,7 @@ export async function insertEndpoint(
 }
 
 export async function findEndpoint(db: Queryable, projectId: string, id: string): Promise<EndpointRow | undefined> {
-  const [row] = await db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1 AND project_id = $2', [id, projectId]);
+  const [row] = await db.query<EndpointRow>(`SELECT * FROM webhook_endpoints WHERE id = $1 AND project_id = $2 AND status <> 'deleted'`, [id, projectId]);
   return row;
 }
 
@@ -73,17 +74,27 @@ export async function getEndpoint(db: Queryable, id: string): Promise<EndpointRo
 }
 
 export async function listEndpoints(db: Queryable, projectId: string): Promise<EndpointRow[]> {
-  return db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE project_id = $1 ORDER BY created_at, id', [projectId]);
+  return db.query<EndpointRow>(`SELECT * FROM webhook_endpoints WHERE project_id = $1 AND status <> 'deleted' ORDER BY created_at, id`, [projectId]);
 }
 
-export async function deleteEndpoint(db: Queryable, projectId: string, id: string): Promise<boolean> {
-  return (await db.query('DELETE FROM webhook_endpoints WHERE id = $1 AND project_id = $2 RETURNING id', [id, projectId])).length === 1;
+/**
+ * Deletes an endpoint, keeping it and its deliveries as history. Its pending deliveries end as skipped, but
+ * for those a dispatcher is sending right now: it records them, and skips the rest once it sees the deletion.
+ */
+export async function deleteEndpoint(db: Queryable, projectId: string, id: string): Promise<void> {
+  await db.query(
+    `WITH deleted AS (
+       UPDATE webhook_endpoints SET status = 'deleted', updated_at = now() WHERE id = $1 AND project_id = $2 AND status <> 'deleted' RETURNING id)
+     UPDATE webhook_deliveries d SET status = 'skipped', last_error = 'endpoint deleted', updated_at = now()
+     FROM deleted WHERE d.endpoint_id = deleted.id AND d.status = 'pending' AND (d.in_workflow OR d.claimed_until IS NULL OR d.claimed_until < now())`,
+    [id, projectId],
+  );
 }
 
 export async function setEndpointStatus(db: Queryable, projectId: string, id: string, status: EndpointStatus, reason: string | null = null) {
   const [row] = await db.query<EndpointRow>(
     `UPDATE webhook_endpoints SET status = $3, disabled_reason = $4, failing_since = CASE WHEN $3 = 'active' THEN NULL ELSE failing_since END,
-       updated_at = now() WHERE id = $1 AND project_id = $2 RETURNING *`,
+       updated_at = now() WHERE id = $1 AND project_id = $2 AND status <> 'deleted' RETURNING *`,
     [id, projectId, status, reason],
   );
   return row;
@@ -153,6 +164,15 @@ export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRo
   return row;
 }
 
+/** A project's delivery, with the status of its endpoint. */
+export async function findDelivery(db: Queryable, projectId: string, id: string): Promise<{ id: string; endpoint_status: EndpointStatus } | undefined> {
+  const [row] = await db.query<{ id: string; endpoint_status: EndpointStatus }>(
+    'SELECT d.id, e.status AS endpoint_status FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1 AND d.project_id = $2',
+    [id, projectId],
+  );
+  return row;
+}
+
 /** Records one attempt (once per attempt number) and the delivery's latest state. */
 export async function recordAttempt(db: Queryable, a: AttemptRow) {
   await db.query(
@@ -172,6 +192,8 @@ export async function finishDelivery(db: Queryable, id: string, status: 'succeed
 
 export interface DeliveryFilter {
   endpointId?: string;
+  eventId?: string;
+  actionId?: string;
   eventType?: string;
   status?: DeliveryRow['status'];
   limit: number;
@@ -183,8 +205,9 @@ export async function listDeliveries(db: Queryable, projectId: string, f: Delive
     `SELECT d.*, COALESCE((SELECT json_agg(a ORDER BY a.attempt) FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS history
      FROM webhook_deliveries d
      WHERE d.project_id = $1 AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_type = $3) AND ($4::text IS NULL OR d.status = $4)
+       AND ($7::text IS NULL OR d.event_id = $7) AND ($8::text IS NULL OR d.event_id = (SELECT o.id FROM outbox_events o WHERE o.action_id = $8))
      ORDER BY d.created_at DESC, d.id DESC LIMIT $5 OFFSET $6`,
-    [projectId, f.endpointId ?? null, f.eventType ?? null, f.status ?? null, f.limit, f.offset],
+    [projectId, f.endpointId ?? null, f.eventType ?? null, f.status ?? null, f.limit, f.offset, f.eventId ?? null, f.actionId ?? null],
   );
 }
 
@@ -197,7 +220,10 @@ export async function recordEndpointHealth(db: Queryable, endpointId: string, ou
   if (outcome === 'succeeded') {
     await db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [endpointId]);
   } else if (outcome === 'gone') {
-    await db.query(`UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'the receiver answered 410 Gone', updated_at = now() WHERE id = $1`, [endpointId]);
+    await db.query(
+      `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'the receiver answered 410 Gone', updated_at = now() WHERE id = $1 AND status IN ('active', 'paused')`,
+      [endpointId],
+    );
   } else {
     await db.query(
       `UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2),

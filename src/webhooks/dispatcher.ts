@@ -33,6 +33,8 @@ const HANDOFF_PARALLELISM = 16;
 const QUEUED_AT_MOST = 2_000;
 /** A delivery whose retry workflow could not be started is left for this long, then attempted again. */
 const HANDOFF_RETRY_MS = 30_000;
+/** A batch still being sent after this long reads its endpoint again: it may have been deleted, paused or disabled. */
+const ENDPOINT_RECHECK_MS = 1_000;
 
 interface EndpointQueue {
   pending: DeliveryRow[];
@@ -162,7 +164,8 @@ export class WebhookDispatcher {
   /** Sends a batch in order and records it; returns how many were handled (fewer when stopping). */
   private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<number> {
     const { db, secrets, settings, metrics } = this.deps;
-    const endpoint = await getEndpoint(db, endpointId);
+    let endpoint = await getEndpoint(db, endpointId);
+    let endpointReadAt = Date.now();
     const results: FirstAttempt[] = [];
     const handOffs: [string, number, number[], number?][] = [];
     /** What the deliveries that ended here say of the endpoint, the latest one counting, and that one's creation. */
@@ -170,6 +173,10 @@ export class WebhookDispatcher {
     let healthSince = new Date();
     for (const delivery of batch) {
       if (this.stopped) break;
+      if (Date.now() - endpointReadAt > ENDPOINT_RECHECK_MS) {
+        endpoint = await getEndpoint(db, endpointId);
+        endpointReadAt = Date.now();
+      }
       if (!endpoint || endpoint.status !== 'active' || health === 'gone') {
         results.push({ deliveryId: delivery.id, next: 'skipped' });
         continue;
