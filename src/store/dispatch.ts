@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database';
+import { insertOutboxEvents, type NewOutboxEvent } from './outbox';
 import type { DeliveryRow, EndpointRow } from './webhooks';
 
 export interface OutboxEvent {
@@ -6,8 +7,9 @@ export interface OutboxEvent {
   project_id: string;
   type: string;
   payload: Record<string, unknown>;
-  collection_id: string;
-  chain: string;
+  /** Those of the event's action; null for an operational event, which has none. */
+  collection_id: string | null;
+  chain: string | null;
 }
 
 export type NewDelivery = Pick<DeliveryRow, 'id' | 'project_id' | 'endpoint_id' | 'event_id' | 'event_type' | 'payload'> & { status: 'pending' | 'skipped' };
@@ -27,7 +29,7 @@ export async function dispatchOutboxEvents(
   const { onlyActionId, holdMs } = opts;
   return db.transaction(async (tx) => {
     const events = await tx.query<OutboxEvent>(
-      `SELECT o.id, o.project_id, o.type, o.payload, a.collection_id, a.chain FROM outbox_events o JOIN actions a ON a.id = o.action_id
+      `SELECT o.id, o.project_id, o.type, o.payload, a.collection_id, a.chain FROM outbox_events o LEFT JOIN actions a ON a.id = o.action_id
        WHERE o.dispatched_at IS NULL AND ($2::text IS NULL OR o.action_id = $2) ORDER BY o.created_at LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
       [limit, onlyActionId ?? null],
     );
@@ -90,8 +92,11 @@ export interface FirstAttempt {
   next: 'succeeded' | 'failed' | 'skipped' | 'in_workflow';
 }
 
-/** Records a batch of first attempts and where each delivery goes next, in one transaction. */
-export async function recordFirstAttempts(db: Database, results: FirstAttempt[]) {
+/**
+ * Records a batch of first attempts and where each delivery goes next, in one transaction, with the
+ * operational events they give rise to.
+ */
+export async function recordFirstAttempts(db: Database, results: FirstAttempt[], events: NewOutboxEvent[] = []) {
   if (results.length === 0) return;
   const sent = results.filter((r) => r.attempt);
   const a = sent.map((r) => r.attempt!);
@@ -119,6 +124,7 @@ export async function recordFirstAttempts(db: Database, results: FirstAttempt[])
       [results.map((r) => r.deliveryId), results.map((r) => r.next), results.map((r) => Boolean(r.attempt)),
         results.map((r) => r.attempt?.statusCode ?? null), results.map((r) => r.attempt?.error ?? null)],
     );
+    await insertOutboxEvents(tx, events);
   });
 }
 

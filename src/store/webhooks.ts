@@ -173,6 +173,11 @@ export async function findDelivery(db: Queryable, projectId: string, id: string)
   return row;
 }
 
+export async function getAttempt(db: Queryable, deliveryId: string, attempt: number): Promise<AttemptRow | undefined> {
+  const [row] = await db.query<AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id = $1 AND attempt = $2', [deliveryId, attempt]);
+  return row;
+}
+
 /** Records one attempt (once per attempt number) and the delivery's latest state. */
 export async function recordAttempt(db: Queryable, a: AttemptRow) {
   await db.query(
@@ -211,28 +216,36 @@ export async function listDeliveries(db: Queryable, projectId: string, f: Delive
   );
 }
 
+/** A delivery that ended well clears its endpoint's failing streak. */
+export async function clearFailingStreak(db: Queryable, endpointId: string) {
+  await db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [endpointId]);
+}
+
 /**
- * What a delivery's end says of its endpoint: a success clears its failing streak; a 410 Gone disables it;
- * failing without a success for longer than `disableAfterMs` (counted from `failedSince`, the streak's
- * start or this delivery's creation) disables it too.
+ * What a failed delivery says of its endpoint: a 410 Gone disables it; failing without a success for longer
+ * than `disableAfterMs` (counted from `failedSince`, the streak's start or this delivery's creation) disables
+ * it too. Answers the endpoint if this call is what disabled it.
  */
-export async function recordEndpointHealth(db: Queryable, endpointId: string, outcome: 'succeeded' | 'failed' | 'gone', failedSince: Date, disableAfterMs: number) {
-  if (outcome === 'succeeded') {
-    await db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [endpointId]);
-  } else if (outcome === 'gone') {
-    await db.query(
-      `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'the receiver answered 410 Gone', updated_at = now() WHERE id = $1 AND status IN ('active', 'paused')`,
+export async function recordEndpointFailure(db: Queryable, endpointId: string, gone: boolean, failedSince: Date, disableAfterMs: number): Promise<EndpointRow | undefined> {
+  if (gone) {
+    const [row] = await db.query<EndpointRow>(
+      `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'the receiver answered 410 Gone', updated_at = now()
+       WHERE id = $1 AND status IN ('active', 'paused') RETURNING *`,
       [endpointId],
     );
-  } else {
-    await db.query(
-      `UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2),
-         status = CASE WHEN status = 'active' AND COALESCE(failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000) THEN 'disabled' ELSE status END,
-         disabled_reason = CASE WHEN status = 'active' AND COALESCE(failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000)
-           THEN 'every delivery failed since ' || to_char(COALESCE(failing_since, $2) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') ELSE disabled_reason END,
-         updated_at = now()
-       WHERE id = $1`,
-      [endpointId, failedSince, disableAfterMs],
-    );
+    return row;
   }
+  // The row as it was (locked first) tells whether this statement is the one that disabled it.
+  const [row] = await db.query<EndpointRow & { was: EndpointStatus }>(
+    `UPDATE webhook_endpoints e SET failing_since = COALESCE(e.failing_since, $2),
+       status = CASE WHEN e.status = 'active' AND COALESCE(e.failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000) THEN 'disabled' ELSE e.status END,
+       disabled_reason = CASE WHEN e.status = 'active' AND COALESCE(e.failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000)
+         THEN 'every delivery failed since ' || to_char(COALESCE(e.failing_since, $2) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') ELSE e.disabled_reason END,
+       updated_at = now()
+     FROM (SELECT id, status FROM webhook_endpoints WHERE id = $1 FOR UPDATE) was
+     WHERE e.id = was.id
+     RETURNING e.*, was.status AS was`,
+    [endpointId, failedSince, disableAfterMs],
+  );
+  return row && row.was === 'active' && row.status === 'disabled' ? row : undefined;
 }

@@ -2,8 +2,11 @@ import type { Database } from '../db/database';
 import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import { claimFirstAttempts, dispatchOutboxEvents, holdDeliveries, recordFirstAttempts, type FirstAttempt } from '../store/dispatch';
-import { getEndpoint, recordEndpointHealth, type DeliveryRow } from '../store/webhooks';
+import type { NewOutboxEvent } from '../store/outbox';
+import { getEndpoint, type DeliveryRow } from '../store/webhooks';
 import { attemptDelivery, attemptOutcome } from './attempt';
+import { recordEndpointHealth } from './endpoint-health';
+import { attemptExhaustedEvent } from './operational-events';
 import { planDeliveries } from './plan-deliveries';
 
 export interface DispatcherDeps {
@@ -167,6 +170,7 @@ export class WebhookDispatcher {
     let endpoint = await getEndpoint(db, endpointId);
     let endpointReadAt = Date.now();
     const results: FirstAttempt[] = [];
+    const exhausted: NewOutboxEvent[] = [];
     const handOffs: [string, number, number[], number?][] = [];
     /** What the deliveries that ended here say of the endpoint, the latest one counting, and that one's creation. */
     let health: 'succeeded' | 'failed' | 'gone' | undefined;
@@ -202,6 +206,9 @@ export class WebhookDispatcher {
         if (settings.retryScheduleMs.length > 1) {
           next = 'in_workflow';
           handOffs.push([delivery.id, 2, settings.retryScheduleMs.slice(1), sent.retryAfterMs ?? undefined]);
+        } else {
+          const event = attemptExhaustedEvent(delivery, { attempt: 1, startedAt, statusCode: sent.statusCode });
+          if (event) exhausted.push(event);
         }
       }
       if (next !== 'in_workflow') {
@@ -221,9 +228,10 @@ export class WebhookDispatcher {
         this.deps.log('could not start a webhook delivery workflow', { deliveryId: id, error: (err as Error).message });
       }
     });
-    await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)));
+    await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)), exhausted);
     if (notHandedOff.size > 0) await holdDeliveries(db, [...notHandedOff], HANDOFF_RETRY_MS);
-    if (health) await recordEndpointHealth(db, endpointId, health, healthSince, settings.disableAfterMs);
+    const disabled = health !== undefined && await recordEndpointHealth(db, endpointId, health, healthSince, settings.disableAfterMs);
+    if (disabled || exhausted.length > 0) this.wake();
     for (const r of results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
     return results.length;
   }

@@ -1,4 +1,5 @@
 import { ACTION_TYPES } from '../domain';
+import { OPERATIONAL_EVENT_TYPES } from './operational-events';
 
 const DESCRIPTIONS: Record<string, string> = {
   'collections.create': 'a collection contract deployment',
@@ -65,4 +66,7 @@ export const EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
   })),
 );
 
-export const EVENT_TYPE_NAMES = EVENT_TYPES.map((e) => e.type);
+/** What an endpoint can subscribe to: the action events, then the engine's operational events. */
+export const CATALOGUE = [...EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES];
+
+export const EVENT_TYPE_NAMES = CATALOGUE.map((e) => e.type);

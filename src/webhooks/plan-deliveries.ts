@@ -1,9 +1,18 @@
 import type { NewDelivery, OutboxEvent } from '../store/dispatch';
 import type { EndpointRow } from '../store/webhooks';
 import { deliveryIdFor } from './ids';
+import { ENDPOINT_DISABLED, isOperational } from './operational-events';
 
-/** Whether an endpoint subscribes to the event: its event types (none = all) and its collection and chain filters. */
-export function endpointWants(endpoint: EndpointRow, event: Pick<OutboxEvent, 'type' | 'collection_id' | 'chain'>): boolean {
+/**
+ * Whether an endpoint subscribes to the event: its event types (none = every action event) and its collection
+ * and chain filters. Operational events go to the endpoints that name them, whatever their filters, and an
+ * endpoint is never told of its own disabling.
+ */
+export function endpointWants(endpoint: EndpointRow, event: Pick<OutboxEvent, 'type' | 'collection_id' | 'chain' | 'payload'>): boolean {
+  if (isOperational(event.type)) {
+    return endpoint.event_types.includes(event.type)
+      && !(event.type === ENDPOINT_DISABLED && (event.payload.data as { endpointId?: string }).endpointId === endpoint.id);
+  }
   return (endpoint.event_types.length === 0 || endpoint.event_types.includes(event.type))
     && (endpoint.filter_collection_id === null || endpoint.filter_collection_id === event.collection_id)
     && (endpoint.filter_chain === null || endpoint.filter_chain === event.chain);

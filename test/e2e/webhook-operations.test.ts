@@ -1,4 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import { Webhook } from 'standardwebhooks';
+import { apiUrls } from '../../src/actions/urls';
+import { createWebhookActivities } from '../../src/activities/webhooks';
+import { ChainRegistry } from '../../src/chain/chains';
 import { deliveryWorkflowId } from '../../src/workflows/webhook-ids';
 import { startHarness, type EngineProcess, type Harness } from '../support/harness';
 import { startReceiver } from '../support/receiver';
@@ -19,8 +23,8 @@ interface Delivery {
   history: { attempt: number; startedAt: string; statusCode: number | null }[];
 }
 
-/** Deletion keeps an endpoint's history. */
-describe('webhook endpoint deletion', () => {
+/** Deletion keeps an endpoint's history; the engine tells a project's endpoints of disabled endpoints and exhausted deliveries. */
+describe('webhook endpoint deletion and operational events', () => {
   let h: Harness;
   let worker: EngineProcess;
   beforeAll(async () => {
@@ -110,6 +114,90 @@ describe('webhook endpoint deletion', () => {
       expect((await deliveries(`endpointId=${endpoint.id}`))[0]).toMatchObject({ status: 'skipped', attempts: 1 });
     } finally {
       await receiver.close();
+    }
+  });
+
+  test("an exhausted delivery is told once to each endpoint of the project that subscribed, in Svix's shape; telling it exhausts no further", async () => {
+    const project = await h.newProject();
+    const failing = await startReceiver((_r, _c, res) => { res.statusCode = 500; res.end('down'); });
+    const watcher = await startReceiver();
+    const everything = await startReceiver();
+    try {
+      const broken = await register(failing.url, ['nfts.create.succeeded', 'message.attempt.exhausted'], project.apiKey);
+      const watching = await register(watcher.url, ['message.attempt.exhausted'], project.apiKey);
+      // No event types means every action event, not the operational ones.
+      await register(everything.url, [], project.apiKey);
+      const test = await sendTest(broken.id, project.apiKey);
+      const [failed] = await finished(`eventId=${test.eventId}`, 1, project.apiKey);
+      expect(failed).toMatchObject({ status: 'failed', attempts: 4 });
+
+      await until('the exhausted notice', async () => (watcher.received.length > 0 ? true : undefined));
+      const notice = new Webhook(watching.secret).verify(watcher.received[0].body, watcher.received[0].headers as Record<string, string>) as any;
+      expect(notice).toEqual({
+        id: watcher.received[0].headers['webhook-id'],
+        type: 'message.attempt.exhausted',
+        timestamp: expect.any(Number),
+        data: {
+          appId: project.projectId, endpointId: broken.id, msgId: test.eventId,
+          lastAttempt: { id: `${test.deliveryId}.4`, responseStatusCode: 500, timestamp: failed.history[3].startedAt },
+        },
+      });
+      // The failing endpoint subscribed too: its delivery of the notice fails, and that makes no second notice.
+      const noticeDeliveries = await finished(`eventId=${notice.id}`, 2, project.apiKey);
+      expect(Object.fromEntries(noticeDeliveries.map((d) => [d.endpointId, d.status]))).toEqual({ [watching.id]: 'succeeded', [broken.id]: 'failed' });
+      await pause(1500);
+      const [{ n }] = await h.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM outbox_events WHERE project_id = $1 AND type = 'message.attempt.exhausted'`, [project.projectId]);
+      expect(n).toBe(1);
+      expect(watcher.received).toHaveLength(1);
+      expect(everything.received).toHaveLength(0);
+    } finally {
+      await Promise.all([failing, watcher, everything].map((r) => r.close()));
+    }
+  });
+
+  test('endpoint.disabled is told once per disabling to the subscribed endpoints, never to the one disabled', async () => {
+    const project = await h.newProject();
+    const gone = await startReceiver((_r, _c, res) => { res.statusCode = 410; res.end(); });
+    const failing = await startReceiver((_r, _c, res) => { res.statusCode = 500; res.end(); });
+    const watcher = await startReceiver();
+    try {
+      const watching = await register(watcher.url, ['endpoint.disabled'], project.apiKey);
+      const goneEndpoint = await register(gone.url, ['nfts.create.succeeded', 'endpoint.disabled'], project.apiKey);
+      const streak = await register(failing.url, ['nfts.create.succeeded', 'endpoint.disabled'], project.apiKey);
+
+      await sendTest(goneEndpoint.id, project.apiKey);
+      await until('the 410 notice', async () => (watcher.received.length > 0 ? true : undefined));
+      const goneNotice = new Webhook(watching.secret).verify(watcher.received[0].body, watcher.received[0].headers as Record<string, string>);
+      expect(goneNotice).toEqual({
+        id: expect.stringMatching(/^evt_/), type: 'endpoint.disabled', timestamp: expect.any(Number),
+        data: { appId: project.projectId, endpointId: goneEndpoint.id, failSince: null, trigger: 'automatic' },
+      });
+
+      // A failing streak past WEBHOOK_DISABLE_AFTER: the delivery workflow's last step, with the limit at zero, twice.
+      const { deliveryId, eventId } = await sendTest(streak.id, project.apiKey);
+      await finished(`eventId=${eventId}`, 1, project.apiKey);
+      const activities = createWebhookActivities({
+        db: h.db, chains: new ChainRegistry([]), urls: apiUrls(h.baseUrl), signerTimeoutMs: 1000, confirmationWaitSlots: 1, secrets: h.secrets,
+        wakeDispatcher: () => undefined, webhooks: { ...h.webhooks, disableAfterMs: 0 }, metrics: h.metrics,
+      });
+      await activities.completeDelivery(deliveryId, 'failed');
+      await activities.completeDelivery(deliveryId, 'failed');
+      const disabled = (await h.request('GET', `/v1/webhooks/${streak.id}`, undefined, {}, project.apiKey)).body;
+      expect(disabled).toMatchObject({ status: 'disabled', failingSince: expect.any(String) });
+      await until('the streak notice', async () => (watcher.received.length > 1 ? true : undefined));
+      expect(JSON.parse(watcher.received[1].body)).toMatchObject({
+        type: 'endpoint.disabled', data: { appId: project.projectId, endpointId: streak.id, failSince: disabled.failingSince, trigger: 'automatic' },
+      });
+
+      await pause(1500);
+      expect(watcher.received).toHaveLength(2);
+      // Both disabled endpoints subscribed to endpoint.disabled; neither was told of its own disabling.
+      const toldOf = (receiver: typeof gone) => receiver.received.map((r) => JSON.parse(r.body)).filter((e) => e.type === 'endpoint.disabled').map((e) => e.data.endpointId);
+      expect(toldOf(gone)).toEqual([]);
+      expect(toldOf(failing)).not.toContain(streak.id);
+    } finally {
+      await Promise.all([gone, failing, watcher].map((r) => r.close()));
     }
   });
 });

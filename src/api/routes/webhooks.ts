@@ -10,7 +10,7 @@ import {
 } from '../../store/webhooks';
 import type { DeliveryStarter } from '../../temporal/start-delivery';
 import { deliveryIdFor } from '../../webhooks/ids';
-import { EVENT_TYPE_NAMES, EVENT_TYPES } from '../../webhooks/event-types';
+import { CATALOGUE, EVENT_TYPE_NAMES } from '../../webhooks/event-types';
 import { urlRefusal } from '../../webhooks/url-policy';
 import { projectOf } from '../auth';
 import { fieldProblem, notFound, parseInput as parse, Problem } from '../problem';
@@ -105,7 +105,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
   };
 
   router.get('/event-types', (_req, res) => {
-    res.json({ data: EVENT_TYPES });
+    res.json({ data: CATALOGUE });
   });
 
   router.get('/deliveries', async (req, res) => {
@@ -180,7 +180,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
     const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
     const { eventType } = parse(testEventBody, req.body ?? {});
     const type = eventType ?? endpoint.event_types[0] ?? 'nfts.create.succeeded';
-    const example = EVENT_TYPES.find((e) => e.type === type)!.example;
+    const example = CATALOGUE.find((e) => e.type === type)!.example;
     const event = { ...example, id: `evt_test_${randomUUID()}`, test: true, timestamp: Date.now() };
     const deliveryId = deliveryIdFor(event.id, endpoint.id);
     await insertDelivery(db, { id: deliveryId, project_id: endpoint.project_id, endpoint_id: endpoint.id, event_id: event.id, event_type: type, payload: event });
