@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { scheduleSpanning } from './webhooks/retry-window';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url({ protocol: /^https?$/ });
@@ -105,6 +106,7 @@ const envSchema = z.object({
       return delays as number[];
     })
     .default(['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
+  WEBHOOK_RETRY_WINDOW: duration('a delay such as 3d').pipe(z.number().min(3 * 86_400_000, 'at least 3d').max(30 * 86_400_000, 'at most 30d')).optional(),
   WEBHOOK_SECRET_GRACE: duration('a delay such as 24h').default(86_400_000),
   WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
   WEBHOOK_DISABLE_AFTER: duration('a delay such as 5d or 12h').default(5 * 86_400_000),
@@ -136,8 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(cfg.TEMPORAL_TLS_CERT_PATH) !== Boolean(cfg.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither']);
   }
+  if (cfg.WEBHOOK_RETRY_WINDOW !== undefined && relevant.WEBHOOK_RETRY_SCHEDULE !== undefined) {
+    throw new ConfigError(['WEBHOOK_RETRY_WINDOW and WEBHOOK_RETRY_SCHEDULE: set one or neither']);
+  }
   return {
     ...cfg,
+    WEBHOOK_RETRY_SCHEDULE: cfg.WEBHOOK_RETRY_WINDOW === undefined ? cfg.WEBHOOK_RETRY_SCHEDULE : scheduleSpanning(cfg.WEBHOOK_RETRY_WINDOW),
     dataDir: path.resolve(cfg.DATA_DIR),
     publicBaseUrl: (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${cfg.PORT}`).replace(/\/$/, ''),
   };

@@ -1,6 +1,9 @@
 import { dispatchOutboxEvents } from '../store/dispatch';
-import { finishDelivery, getDelivery, getEndpoint, recordAttempt, recordEndpointHealth } from '../store/webhooks';
+import { insertOutboxEvents } from '../store/outbox';
+import { finishDelivery, getAttempt, getDelivery, getEndpoint, recordAttempt } from '../store/webhooks';
 import { attemptDelivery, attemptOutcome } from '../webhooks/attempt';
+import { recordEndpointHealth } from '../webhooks/endpoint-health';
+import { attemptExhaustedEvent } from '../webhooks/operational-events';
 import { planDeliveries } from '../webhooks/plan-deliveries';
 import type { ActivityDeps } from './deps';
 
@@ -50,14 +53,22 @@ export function createWebhookActivities({ db, secrets, webhooks, metrics, wakeDi
     /** One attempt; a failure answers how long the receiver asked to be left alone, if it did. */
     attemptDeliveryHeeded: attempt,
 
-    /** Records how a delivery ended and what that says of its endpoint. */
+    /**
+     * Records how a delivery ended and what that says of its endpoint, and the operational events of that:
+     * the delivery's attempts exhausted, the endpoint disabled. A retry of this step records the same events.
+     */
     async completeDelivery(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
       const delivery = await getDelivery(db, deliveryId);
       if (!delivery) return;
       const ended = outcome === 'succeeded' ? 'succeeded' : outcome === 'endpoint_inactive' ? 'skipped' : 'failed';
       await finishDelivery(db, deliveryId, ended);
       metrics.webhookDeliveries.inc({ outcome: ended });
-      if (outcome !== 'endpoint_inactive') await recordEndpointHealth(db, delivery.endpoint_id, outcome, delivery.created_at, webhooks.disableAfterMs);
+      const last = outcome === 'failed' ? await getAttempt(db, deliveryId, delivery.attempts) : undefined;
+      const exhausted = last && attemptExhaustedEvent(delivery, { attempt: last.attempt, startedAt: last.started_at, statusCode: last.status_code });
+      if (exhausted) await insertOutboxEvents(db, [exhausted]);
+      const disabled = outcome !== 'endpoint_inactive'
+        && await recordEndpointHealth(db, delivery.endpoint_id, outcome, delivery.created_at, webhooks.disableAfterMs);
+      if (exhausted || disabled) wakeDispatcher();
     },
   };
 }

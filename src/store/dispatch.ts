@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database';
+import { insertOutboxEvents, type NewOutboxEvent } from './outbox';
 import type { DeliveryRow, EndpointRow } from './webhooks';
 
 export interface OutboxEvent {
@@ -6,9 +7,10 @@ export interface OutboxEvent {
   project_id: string;
   type: string;
   payload: Record<string, unknown>;
-  /** An action's collection, or the engine collection a chain event is about (null for other contracts). */
+  /** An action's, or the engine collection a chain event is about; null for other contracts and operational events. */
   collection_id: string | null;
-  chain: string;
+  /** Null for an operational event. */
+  chain: string | null;
 }
 
 export type NewDelivery = Pick<DeliveryRow, 'id' | 'project_id' | 'endpoint_id' | 'event_id' | 'event_type' | 'payload'> & { status: 'pending' | 'skipped' };
@@ -92,8 +94,11 @@ export interface FirstAttempt {
   next: 'succeeded' | 'failed' | 'skipped' | 'in_workflow';
 }
 
-/** Records a batch of first attempts and where each delivery goes next, in one transaction. */
-export async function recordFirstAttempts(db: Database, results: FirstAttempt[]) {
+/**
+ * Records a batch of first attempts and where each delivery goes next, in one transaction, with the
+ * operational events they give rise to.
+ */
+export async function recordFirstAttempts(db: Database, results: FirstAttempt[], events: NewOutboxEvent[] = []) {
   if (results.length === 0) return;
   const sent = results.filter((r) => r.attempt);
   const a = sent.map((r) => r.attempt!);
@@ -121,6 +126,7 @@ export async function recordFirstAttempts(db: Database, results: FirstAttempt[])
       [results.map((r) => r.deliveryId), results.map((r) => r.next), results.map((r) => Boolean(r.attempt)),
         results.map((r) => r.attempt?.statusCode ?? null), results.map((r) => r.attempt?.error ?? null)],
     );
+    await insertOutboxEvents(tx, events);
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database';
 
-export type EndpointStatus = 'active' | 'paused' | 'disabled';
+/** A deleted endpoint is kept, for its delivery history, but is no longer shown, changed or sent to. */
+export type EndpointStatus = 'active' | 'paused' | 'disabled' | 'deleted';
 export type EndpointAuth = { type: 'none' } | { type: 'basic'; username: string; password: string } | { type: 'header'; name: string; value: string };
 
 export interface EndpointRow {
@@ -63,7 +64,7 @@ export async function insertEndpoint(
 }
 
 export async function findEndpoint(db: Queryable, projectId: string, id: string): Promise<EndpointRow | undefined> {
-  const [row] = await db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1 AND project_id = $2', [id, projectId]);
+  const [row] = await db.query<EndpointRow>(`SELECT * FROM webhook_endpoints WHERE id = $1 AND project_id = $2 AND status <> 'deleted'`, [id, projectId]);
   return row;
 }
 
@@ -73,17 +74,27 @@ export async function getEndpoint(db: Queryable, id: string): Promise<EndpointRo
 }
 
 export async function listEndpoints(db: Queryable, projectId: string): Promise<EndpointRow[]> {
-  return db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE project_id = $1 ORDER BY created_at, id', [projectId]);
+  return db.query<EndpointRow>(`SELECT * FROM webhook_endpoints WHERE project_id = $1 AND status <> 'deleted' ORDER BY created_at, id`, [projectId]);
 }
 
-export async function deleteEndpoint(db: Queryable, projectId: string, id: string): Promise<boolean> {
-  return (await db.query('DELETE FROM webhook_endpoints WHERE id = $1 AND project_id = $2 RETURNING id', [id, projectId])).length === 1;
+/**
+ * Deletes an endpoint, keeping it and its deliveries as history. Its pending deliveries end as skipped, but
+ * for those a dispatcher is sending right now: it records them, and skips the rest once it sees the deletion.
+ */
+export async function deleteEndpoint(db: Queryable, projectId: string, id: string): Promise<void> {
+  await db.query(
+    `WITH deleted AS (
+       UPDATE webhook_endpoints SET status = 'deleted', updated_at = now() WHERE id = $1 AND project_id = $2 AND status <> 'deleted' RETURNING id)
+     UPDATE webhook_deliveries d SET status = 'skipped', last_error = 'endpoint deleted', updated_at = now()
+     FROM deleted WHERE d.endpoint_id = deleted.id AND d.status = 'pending' AND (d.in_workflow OR d.claimed_until IS NULL OR d.claimed_until < now())`,
+    [id, projectId],
+  );
 }
 
 export async function setEndpointStatus(db: Queryable, projectId: string, id: string, status: EndpointStatus, reason: string | null = null) {
   const [row] = await db.query<EndpointRow>(
     `UPDATE webhook_endpoints SET status = $3, disabled_reason = $4, failing_since = CASE WHEN $3 = 'active' THEN NULL ELSE failing_since END,
-       updated_at = now() WHERE id = $1 AND project_id = $2 RETURNING *`,
+       updated_at = now() WHERE id = $1 AND project_id = $2 AND status <> 'deleted' RETURNING *`,
     [id, projectId, status, reason],
   );
   return row;
@@ -153,6 +164,20 @@ export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRo
   return row;
 }
 
+/** A project's delivery, with the status of its endpoint. */
+export async function findDelivery(db: Queryable, projectId: string, id: string): Promise<{ id: string; endpoint_status: EndpointStatus } | undefined> {
+  const [row] = await db.query<{ id: string; endpoint_status: EndpointStatus }>(
+    'SELECT d.id, e.status AS endpoint_status FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1 AND d.project_id = $2',
+    [id, projectId],
+  );
+  return row;
+}
+
+export async function getAttempt(db: Queryable, deliveryId: string, attempt: number): Promise<AttemptRow | undefined> {
+  const [row] = await db.query<AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id = $1 AND attempt = $2', [deliveryId, attempt]);
+  return row;
+}
+
 /** Records one attempt (once per attempt number) and the delivery's latest state. */
 export async function recordAttempt(db: Queryable, a: AttemptRow) {
   await db.query(
@@ -172,6 +197,8 @@ export async function finishDelivery(db: Queryable, id: string, status: 'succeed
 
 export interface DeliveryFilter {
   endpointId?: string;
+  eventId?: string;
+  actionId?: string;
   eventType?: string;
   status?: DeliveryRow['status'];
   limit: number;
@@ -183,30 +210,42 @@ export async function listDeliveries(db: Queryable, projectId: string, f: Delive
     `SELECT d.*, COALESCE((SELECT json_agg(a ORDER BY a.attempt) FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS history
      FROM webhook_deliveries d
      WHERE d.project_id = $1 AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_type = $3) AND ($4::text IS NULL OR d.status = $4)
+       AND ($7::text IS NULL OR d.event_id = $7) AND ($8::text IS NULL OR d.event_id = (SELECT o.id FROM outbox_events o WHERE o.action_id = $8))
      ORDER BY d.created_at DESC, d.id DESC LIMIT $5 OFFSET $6`,
-    [projectId, f.endpointId ?? null, f.eventType ?? null, f.status ?? null, f.limit, f.offset],
+    [projectId, f.endpointId ?? null, f.eventType ?? null, f.status ?? null, f.limit, f.offset, f.eventId ?? null, f.actionId ?? null],
   );
 }
 
+/** A delivery that ended well clears its endpoint's failing streak. */
+export async function clearFailingStreak(db: Queryable, endpointId: string) {
+  await db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [endpointId]);
+}
+
 /**
- * What a delivery's end says of its endpoint: a success clears its failing streak; a 410 Gone disables it;
- * failing without a success for longer than `disableAfterMs` (counted from `failedSince`, the streak's
- * start or this delivery's creation) disables it too.
+ * What a failed delivery says of its endpoint: a 410 Gone disables it; failing without a success for longer
+ * than `disableAfterMs` (counted from `failedSince`, the streak's start or this delivery's creation) disables
+ * it too. Answers the endpoint if this call is what disabled it.
  */
-export async function recordEndpointHealth(db: Queryable, endpointId: string, outcome: 'succeeded' | 'failed' | 'gone', failedSince: Date, disableAfterMs: number) {
-  if (outcome === 'succeeded') {
-    await db.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [endpointId]);
-  } else if (outcome === 'gone') {
-    await db.query(`UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'the receiver answered 410 Gone', updated_at = now() WHERE id = $1`, [endpointId]);
-  } else {
-    await db.query(
-      `UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2),
-         status = CASE WHEN status = 'active' AND COALESCE(failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000) THEN 'disabled' ELSE status END,
-         disabled_reason = CASE WHEN status = 'active' AND COALESCE(failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000)
-           THEN 'every delivery failed since ' || to_char(COALESCE(failing_since, $2) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') ELSE disabled_reason END,
-         updated_at = now()
-       WHERE id = $1`,
-      [endpointId, failedSince, disableAfterMs],
+export async function recordEndpointFailure(db: Queryable, endpointId: string, gone: boolean, failedSince: Date, disableAfterMs: number): Promise<EndpointRow | undefined> {
+  if (gone) {
+    const [row] = await db.query<EndpointRow>(
+      `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'the receiver answered 410 Gone', updated_at = now()
+       WHERE id = $1 AND status IN ('active', 'paused') RETURNING *`,
+      [endpointId],
     );
+    return row;
   }
+  // The row as it was (locked first) tells whether this statement is the one that disabled it.
+  const [row] = await db.query<EndpointRow & { was: EndpointStatus }>(
+    `UPDATE webhook_endpoints e SET failing_since = COALESCE(e.failing_since, $2),
+       status = CASE WHEN e.status = 'active' AND COALESCE(e.failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000) THEN 'disabled' ELSE e.status END,
+       disabled_reason = CASE WHEN e.status = 'active' AND COALESCE(e.failing_since, $2) < now() - make_interval(secs => $3::float8 / 1000)
+         THEN 'every delivery failed since ' || to_char(COALESCE(e.failing_since, $2) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') ELSE e.disabled_reason END,
+       updated_at = now()
+     FROM (SELECT id, status FROM webhook_endpoints WHERE id = $1 FOR UPDATE) was
+     WHERE e.id = was.id
+     RETURNING e.*, was.status AS was`,
+    [endpointId, failedSince, disableAfterMs],
+  );
+  return row && row.was === 'active' && row.status === 'disabled' ? row : undefined;
 }

@@ -2,8 +2,11 @@ import type { Database } from '../db/database';
 import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import { claimFirstAttempts, dispatchOutboxEvents, holdDeliveries, recordFirstAttempts, type FirstAttempt } from '../store/dispatch';
-import { getEndpoint, recordEndpointHealth, type DeliveryRow } from '../store/webhooks';
+import type { NewOutboxEvent } from '../store/outbox';
+import { getEndpoint, type DeliveryRow } from '../store/webhooks';
 import { attemptDelivery, attemptOutcome } from './attempt';
+import { recordEndpointHealth } from './endpoint-health';
+import { attemptExhaustedEvent } from './operational-events';
 import { planDeliveries } from './plan-deliveries';
 
 export interface DispatcherDeps {
@@ -33,6 +36,8 @@ const HANDOFF_PARALLELISM = 16;
 const QUEUED_AT_MOST = 2_000;
 /** A delivery whose retry workflow could not be started is left for this long, then attempted again. */
 const HANDOFF_RETRY_MS = 30_000;
+/** A batch still being sent after this long reads its endpoint again: it may have been deleted, paused or disabled. */
+const ENDPOINT_RECHECK_MS = 1_000;
 
 interface EndpointQueue {
   pending: DeliveryRow[];
@@ -162,14 +167,20 @@ export class WebhookDispatcher {
   /** Sends a batch in order and records it; returns how many were handled (fewer when stopping). */
   private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<number> {
     const { db, secrets, settings, metrics } = this.deps;
-    const endpoint = await getEndpoint(db, endpointId);
+    let endpoint = await getEndpoint(db, endpointId);
+    let endpointReadAt = Date.now();
     const results: FirstAttempt[] = [];
+    const exhausted: NewOutboxEvent[] = [];
     const handOffs: [string, number, number[], number?][] = [];
     /** What the deliveries that ended here say of the endpoint, the latest one counting, and that one's creation. */
     let health: 'succeeded' | 'failed' | 'gone' | undefined;
     let healthSince = new Date();
     for (const delivery of batch) {
       if (this.stopped) break;
+      if (Date.now() - endpointReadAt > ENDPOINT_RECHECK_MS) {
+        endpoint = await getEndpoint(db, endpointId);
+        endpointReadAt = Date.now();
+      }
       if (!endpoint || endpoint.status !== 'active' || health === 'gone') {
         results.push({ deliveryId: delivery.id, next: 'skipped' });
         continue;
@@ -195,6 +206,9 @@ export class WebhookDispatcher {
         if (settings.retryScheduleMs.length > 1) {
           next = 'in_workflow';
           handOffs.push([delivery.id, 2, settings.retryScheduleMs.slice(1), sent.retryAfterMs ?? undefined]);
+        } else {
+          const event = attemptExhaustedEvent(delivery, { attempt: 1, startedAt, statusCode: sent.statusCode });
+          if (event) exhausted.push(event);
         }
       }
       if (next !== 'in_workflow') {
@@ -214,9 +228,10 @@ export class WebhookDispatcher {
         this.deps.log('could not start a webhook delivery workflow', { deliveryId: id, error: (err as Error).message });
       }
     });
-    await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)));
+    await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)), exhausted);
     if (notHandedOff.size > 0) await holdDeliveries(db, [...notHandedOff], HANDOFF_RETRY_MS);
-    if (health) await recordEndpointHealth(db, endpointId, health, healthSince, settings.disableAfterMs);
+    const disabled = health !== undefined && await recordEndpointHealth(db, endpointId, health, healthSince, settings.disableAfterMs);
+    if (disabled || exhausted.length > 0) this.wake();
     for (const r of results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
     return results.length;
   }

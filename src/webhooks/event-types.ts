@@ -1,5 +1,6 @@
 import { ACTION_TYPES } from '../domain';
 import { CHAIN_EVENT_TYPES } from './chain-event-types';
+import { OPERATIONAL_EVENT_TYPES } from './operational-events';
 
 const DESCRIPTIONS: Record<string, string> = {
   'collections.create': 'a collection contract deployment',
@@ -74,7 +75,10 @@ const ACTION_EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
 
 export const ACTION_EVENT_TYPE_NAMES = ACTION_EVENT_TYPES.map((e) => e.type);
 
-/** Every event an endpoint can subscribe to. */
-export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CHAIN_EVENT_TYPES];
+/**
+ * What an endpoint can subscribe to: the action events, the chain events, then the engine's operational
+ * events. An endpoint that names no event type gets the action events only.
+ */
+export const CATALOGUE = [...ACTION_EVENT_TYPES, ...CHAIN_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES];
 
-export const EVENT_TYPE_NAMES = EVENT_TYPES.map((e) => e.type);
+export const EVENT_TYPE_NAMES = CATALOGUE.map((e) => e.type);

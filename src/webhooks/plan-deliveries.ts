@@ -1,10 +1,23 @@
 import type { NewDelivery, OutboxEvent } from '../store/dispatch';
 import type { EndpointRow } from '../store/webhooks';
+import { ACTION_EVENT_TYPE_NAMES } from './event-types';
 import { deliveryIdFor } from './ids';
+import { ENDPOINT_DISABLED, isOperational } from './operational-events';
 
-/** Whether an endpoint subscribes to the event: its event types (none = all) and its collection and chain filters. */
-export function endpointWants(endpoint: EndpointRow, event: Pick<OutboxEvent, 'type' | 'collection_id' | 'chain'>): boolean {
-  return (endpoint.event_types.length === 0 || endpoint.event_types.includes(event.type))
+const ACTION_EVENTS = new Set(ACTION_EVENT_TYPE_NAMES);
+
+/**
+ * Whether an endpoint subscribes to the event: its event types (none = every action event; chain and
+ * operational events go only to endpoints that name them) and its collection and chain filters. Operational
+ * events ignore the filters, and an endpoint is never told of its own disabling.
+ */
+export function endpointWants(endpoint: EndpointRow, event: Pick<OutboxEvent, 'type' | 'collection_id' | 'chain' | 'payload'>): boolean {
+  if (isOperational(event.type)) {
+    return endpoint.event_types.includes(event.type)
+      && !(event.type === ENDPOINT_DISABLED && (event.payload.data as { endpointId?: string }).endpointId === endpoint.id);
+  }
+  const named = endpoint.event_types.includes(event.type);
+  return (named || (endpoint.event_types.length === 0 && ACTION_EVENTS.has(event.type)))
     && (endpoint.filter_collection_id === null || endpoint.filter_collection_id === event.collection_id)
     && (endpoint.filter_chain === null || endpoint.filter_chain === event.chain);
 }

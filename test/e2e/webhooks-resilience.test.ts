@@ -1,3 +1,5 @@
+import { scheduleSpanning } from '../../src/webhooks/retry-window';
+import { deliveryWorkflowId } from '../../src/workflows/webhook-ids';
 import { ALICE } from '../support/accounts';
 import { startHarness, type Harness, type EngineProcess } from '../support/harness';
 import { startReceiver } from '../support/receiver';
@@ -92,6 +94,33 @@ describe('webhooks under load and crashes', () => {
     } finally {
       await receiver.close();
       await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+    }
+  });
+
+  test('WEBHOOK_RETRY_WINDOW=3d gives a delivery workflow a schedule spanning 3 days', async () => {
+    const receiver = await startReceiver((_r, _c, res) => { res.statusCode = 500; res.end(); });
+    const api = await h.startApi({ WEBHOOK_RETRY_WINDOW: '3d', WEBHOOK_RETRY_SCHEDULE: '' });
+    const endpoint = (await h.request('POST', '/v1/webhooks', { url: receiver.url })).body as { id: string };
+    let workflowId: string | undefined;
+    try {
+      const { deliveryId } = (await h.request('POST', `/v1/webhooks/${endpoint.id}/test`)).body as { deliveryId: string };
+      expect(await allFinished([endpoint.id], 1, 30_000)).toMatchObject([{ status: 'failed', attempts: 4 }]);
+      // A replay through the API configured with the window starts the delivery's workflow with its schedule.
+      const replay = await fetch(`${api.url}/v1/webhooks/deliveries/${deliveryId}/replay`, { method: 'POST', headers: { 'x-api-key': h.apiKey } });
+      expect(replay.status).toBe(202);
+      workflowId = deliveryWorkflowId(deliveryId, 5);
+      const [started] = (await h.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      const [input] = (started.workflowExecutionStartedEventAttributes!.input!.payloads ?? [])
+        .map((p) => JSON.parse(Buffer.from(p.data!).toString('utf8')) as { retryScheduleMs: number[]; firstAttempt: number });
+      expect(input.firstAttempt).toBe(5);
+      expect(input.retryScheduleMs).toEqual(scheduleSpanning(3 * 86_400_000));
+      expect(input.retryScheduleMs.slice(0, 4)).toEqual([0, 5_000, 10_000, 20_000]);
+      expect(input.retryScheduleMs.reduce((a, b) => a + b)).toBe(3 * 86_400_000);
+    } finally {
+      if (workflowId) await h.client.workflow.getHandle(workflowId).terminate('test done').catch(() => undefined);
+      await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+      await api.stop();
+      await receiver.close();
     }
   });
 });

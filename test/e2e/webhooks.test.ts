@@ -73,6 +73,8 @@ describe('webhooks', () => {
         token: { id: action.resource.id, tokenId: action.resource.tokenId, owner: { walletAddress: ALICE } } },
     });
     expect(req.headers['webhook-id']).toBe(event.id);
+    const ofAction = await h.request('GET', `/v1/webhooks/deliveries?actionId=${action.actionId}&endpointId=${endpoint.id}`);
+    expect(ofAction.body.data.map((d: { id: string }) => d.id)).toEqual([delivery.id]);
     await receiver.close();
     await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
   });

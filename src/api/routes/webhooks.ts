@@ -5,12 +5,12 @@ import type { WebhookSettings } from '../../activities/deps';
 import type { Queryable } from '../../db/database';
 import type { SecretBox } from '../../secrets/secret-box';
 import {
-  deleteEndpoint, undeliveredSince, findEndpoint, insertDelivery, insertEndpoint, listDeliveries, listEndpoints, reopenDelivery,
+  deleteEndpoint, undeliveredSince, findDelivery, findEndpoint, insertDelivery, insertEndpoint, listDeliveries, listEndpoints, reopenDelivery,
   rotateEndpointSecret, setEndpointStatus, updateEndpoint, type EndpointRow,
 } from '../../store/webhooks';
 import type { DeliveryStarter } from '../../temporal/start-delivery';
 import { deliveryIdFor } from '../../webhooks/ids';
-import { EVENT_TYPE_NAMES, EVENT_TYPES } from '../../webhooks/event-types';
+import { CATALOGUE, EVENT_TYPE_NAMES } from '../../webhooks/event-types';
 import { urlRefusal } from '../../webhooks/url-policy';
 import { projectOf } from '../auth';
 import { fieldProblem, notFound, parseInput as parse, Problem } from '../problem';
@@ -48,6 +48,8 @@ const replayBody = z.strictObject({ since: z.iso.datetime({ offset: true }) });
 
 const deliveriesQuery = z.strictObject({
   endpointId: z.uuid().optional(),
+  eventId: z.string().regex(/^evt_[A-Za-z0-9_-]{1,100}$/, 'an event id').optional(),
+  actionId: z.uuid().optional(),
   eventType: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]).optional(),
   status: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -103,7 +105,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
   };
 
   router.get('/event-types', (_req, res) => {
-    res.json({ data: EVENT_TYPES });
+    res.json({ data: CATALOGUE });
   });
 
   router.get('/deliveries', async (req, res) => {
@@ -122,8 +124,9 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
 
   router.post('/deliveries/:deliveryId/replay', async (req, res) => {
     const id = parse(z.string().regex(/^dlv_[0-9a-f]{32}$/, 'a delivery id'), req.params.deliveryId, 'path.deliveryId');
-    const [delivery] = await db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE id = $1 AND project_id = $2', [id, projectOf(res).id]);
+    const delivery = await findDelivery(db, projectOf(res).id, id);
     if (!delivery) throw notFound('delivery', id);
+    if (delivery.endpoint_status === 'deleted') throw new Problem(409, 'endpoint_deleted', "The delivery's endpoint was deleted");
     if (!(await replay(delivery))) throw new Problem(409, 'delivery_in_progress', 'The delivery is still being attempted');
     res.status(202).json({ replayed: [delivery.id] });
   });
@@ -177,7 +180,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
     const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
     const { eventType } = parse(testEventBody, req.body ?? {});
     const type = eventType ?? endpoint.event_types[0] ?? 'nfts.create.succeeded';
-    const example = EVENT_TYPES.find((e) => e.type === type)!.example;
+    const example = CATALOGUE.find((e) => e.type === type)!.example;
     const event = { ...example, id: `evt_test_${randomUUID()}`, test: true, timestamp: Date.now() };
     const deliveryId = deliveryIdFor(event.id, endpoint.id);
     await insertDelivery(db, { id: deliveryId, project_id: endpoint.project_id, endpoint_id: endpoint.id, event_id: event.id, event_type: type, payload: event });

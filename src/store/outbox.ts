@@ -1,0 +1,20 @@
+import type { Queryable } from '../db/database';
+
+/** An event of the engine's own (no action): the dispatcher fans it out like an action's. */
+export interface NewOutboxEvent {
+  id: string;
+  project_id: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/** Records events for the dispatcher; an event recorded before (same id) is kept as it is. */
+export async function insertOutboxEvents(db: Queryable, events: NewOutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO outbox_events (id, project_id, type, payload)
+     SELECT id, project_id, type, payload::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS e(id, project_id, type, payload)
+     ON CONFLICT (id) DO NOTHING`,
+    [events.map((e) => e.id), events.map((e) => e.project_id), events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload))],
+  );
+}
