@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Contract, ContractFactory, parseEther, Wallet, type TransactionReceipt } from 'ethers';
+import { Contract, ContractFactory, JsonRpcProvider, Network, parseEther, Wallet, type TransactionReceipt } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
 import { compileContracts, type ContractArtifact } from '../../src/contracts/compile';
 import { CHAIN_EVENT_TYPES } from '../../src/webhooks/chain-event-types';
@@ -23,6 +23,8 @@ describe('chain events', () => {
   let worker: EngineProcess;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let deployer: Wallet;
+  /** The test's wallets send through a provider without ethers' short cache, which could answer a stale nonce. */
+  let chain: JsonRpcProvider;
   let artifacts: Record<string, ContractArtifact>;
   let market: Contract;
   let marketAddress: string;
@@ -36,7 +38,7 @@ describe('chain events', () => {
 
   /** A fresh wallet with some ETH, so each test reads only its own events. */
   const fundedWallet = async () => {
-    const wallet = Wallet.createRandom().connect(h.provider);
+    const wallet = Wallet.createRandom().connect(chain);
     await (await deployer.sendTransaction({ to: wallet.address, value: parseEther('1') })).wait();
     return wallet;
   };
@@ -70,7 +72,8 @@ describe('chain events', () => {
   beforeAll(async () => {
     artifacts = Object.fromEntries(compileContracts(path.join(__dirname, '../fixtures/contracts')).map((a) => [a.contractName, a]));
     h = await startHarness();
-    deployer = new Wallet(DEPLOYER_KEY, h.provider);
+    chain = new JsonRpcProvider(h.stack.rpcUrl, h.stack.chainId, { staticNetwork: Network.from(h.stack.chainId), cacheTimeout: -1 });
+    deployer = new Wallet(DEPLOYER_KEY, chain);
     market = await deploy('TestMarket');
     marketAddress = await market.getAddress();
     const chains = [{ ...h.chains[0], marketplaces: { [marketAddress]: 'Test Market' } }];
@@ -80,6 +83,7 @@ describe('chain events', () => {
     expect(endpoint.status).toBe(201);
   });
   afterAll(async () => {
+    chain?.destroy();
     await receiver?.close();
     await h?.stop();
   });
