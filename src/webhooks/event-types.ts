@@ -48,8 +48,25 @@ const OUTCOMES = {
   cancelled: 'is cancelled: the transfer to self that replaced its transaction is confirmed (`txId`), or nothing had been sent',
 } as const;
 
+/** Events about an action after its outcome, from the worker's periodic checks (src/health). */
+const OPERATIONAL_EVENT_TYPES = [{
+  type: 'actions.reorged',
+  description: 'Sent when a reorg deeper than the confirmations replaced the block of a completed action\'s transaction: where it was, and where it is now (block null while the engine sends it again).',
+  example: {
+    id: 'evt_9c2d…',
+    type: 'actions.reorged',
+    actionId: '4eada846-…',
+    timestamp: 1767268904000,
+    data: {
+      chain: 'anvil', actionType: 'nfts.create', txId: '0x4f0e…',
+      previousBlock: { number: 61, hash: '0x1c9a…' }, block: { number: 62, hash: '0x77e0…' },
+    },
+    resource: 'https://nft-engine.example/v1/actions/4eada846-…',
+  },
+}];
+
 /** Every event an endpoint can subscribe to, with a description and an example payload; a batch mint cannot be cancelled. */
-export const EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
+export const EVENT_TYPES = [...ACTION_TYPES.flatMap((action) =>
   (Object.keys(OUTCOMES) as (keyof typeof OUTCOMES)[]).filter((o) => o !== 'cancelled' || action !== 'nfts.createBatch').map((outcome) => ({
     type: `${action}.${outcome}`,
     description: `Sent when ${DESCRIPTIONS[action]} ${OUTCOMES[outcome]}.`,
@@ -69,6 +86,6 @@ export const EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
       resource: 'https://nft-engine.example/v1/collections/0f6a…',
     },
   })),
-);
+), ...OPERATIONAL_EVENT_TYPES];
 
 export const EVENT_TYPE_NAMES = EVENT_TYPES.map((e) => e.type);
