@@ -4,8 +4,10 @@
 ALTER TABLE actions ADD COLUMN block_number bigint;
 ALTER TABLE actions ADD COLUMN block_hash text;
 -- The signed transaction, to send again if a reorg takes it out: its nonce lease is pruned soon after the
--- action completes. Dropped once the block is deeper than the reorg check looks.
+-- action completes. Dropped once the block is deeper than the reorg check looks (found by the index below,
+-- which holds only the actions still keeping it).
 ALTER TABLE actions ADD COLUMN signed_transaction text;
+CREATE INDEX actions_keeping_signed_transaction ON actions (chain_id, block_number) WHERE signed_transaction IS NOT NULL;
 CREATE INDEX actions_by_mined_block ON actions (chain_id, block_number) WHERE block_number IS NOT NULL;
 CREATE INDEX actions_being_resent ON actions (chain_id) WHERE block_hash IS NULL AND block_number IS NOT NULL;
 
