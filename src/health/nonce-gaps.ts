@@ -8,10 +8,11 @@ export type NonceRemedy =
 /**
  * The nonces that hold back transactions the engine sent, and what to do at each. The chain's pending nonce
  * is the first one with nothing the node could mine, so a lease broadcast there was dropped (or reorged
- * out): its kept transaction is sent again, unless it is a failed action's, which is replaced by a gap
- * filler. Below the highest broadcast lease, a nonce never given out or released is filled; one held
- * without change for `staleMs` by a holder that is no pending action (a gap filler that was never watched,
- * one whose signing was cut short) is taken over and filled. A pending action's lease is its workflow's.
+ * out): a gap filler's kept transaction is sent again. Below the highest broadcast lease, a nonce never
+ * given out or released is filled; one held without change for `staleMs` by a holder that is no pending
+ * action (a gap filler whose signing was cut short or that was never kept, a finished action whose
+ * transaction is gone) is taken over and filled. A pending action's lease is its workflow's, which watches
+ * and replaces its own transactions.
  */
 export function nonceRemedies(chain: ChainNonces, leases: LeaseView[], staleMs: number): NonceRemedy[] {
   const byNonce = new Map(leases.map((l) => [l.nonce, l]));
@@ -25,8 +26,8 @@ export function nonceRemedies(chain: ChainNonces, leases: LeaseView[], staleMs: 
       remedies.push({ nonce, remedy: 'fill' });
     } else if (lease.state === 'reserved') {
       if (stale) remedies.push({ nonce, remedy: 'fill' });
-    } else if (nonce === chain.pending) {
-      if (lease.signedTransaction && lease.holderStatus !== 'failed') remedies.push({ nonce, remedy: 'resend', signedTransaction: lease.signedTransaction });
+    } else if (nonce === chain.pending && heldByOther) {
+      if (lease.holderStatus === null && lease.signedTransaction) remedies.push({ nonce, remedy: 'resend', signedTransaction: lease.signedTransaction });
       else if (stale) remedies.push({ nonce, remedy: 'fill' });
     }
   }

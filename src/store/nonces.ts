@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database';
+import type { ActionStatus } from '../domain';
 
 export interface NonceScope {
   chainId: number;
@@ -151,7 +152,7 @@ export interface LeaseView {
   state: 'reserved' | 'broadcast' | 'released';
   holder: string | null;
   /** The status of the action holding the lease; null for a holder that is no action (a gap filler), or none. */
-  holderStatus: 'pending' | 'succeeded' | 'failed' | null;
+  holderStatus: ActionStatus | null;
   signedTransaction: string | null;
   /** Since the lease last changed. */
   idleMs: number;

@@ -25,14 +25,17 @@ describe('nonce remedies', () => {
     expect(nonceRemedies({ latest: 3, pending: 3 }, held(STALE), STALE)).toEqual([{ nonce: 3, remedy: 'fill' }]);
   });
 
-  test('a dropped transaction at the pending nonce is sent again if kept, a failed action\'s replaced by a filler', () => {
+  test('a gap filler dropped at the pending nonce is sent again; a finished action\'s dropped transaction is replaced by a filler once stale', () => {
     const dropped = (more: Partial<LeaseView>) => [lease(3, 'broadcast', more), lease(4, 'broadcast')];
-    expect(nonceRemedies({ latest: 3, pending: 3 }, dropped({ signedTransaction: '0x02aa' }), STALE)).toEqual([{ nonce: 3, remedy: 'resend', signedTransaction: '0x02aa' }]);
-    // A gap filler with nothing after it is watched too.
-    expect(nonceRemedies({ latest: 3, pending: 3 }, [lease(3, 'broadcast', { holder: 'gap-filler-x', holderStatus: null, signedTransaction: '0x02bb' })], STALE))
-      .toEqual([{ nonce: 3, remedy: 'resend', signedTransaction: '0x02bb' }]);
-    expect(nonceRemedies({ latest: 3, pending: 3 }, dropped({ signedTransaction: '0x02aa', holderStatus: 'failed', idleMs: STALE }), STALE)).toEqual([{ nonce: 3, remedy: 'fill' }]);
-    // Sent by the signer itself, for an action still waiting: the action's own workflow looks after it.
-    expect(nonceRemedies({ latest: 3, pending: 3 }, dropped({ idleMs: STALE }), STALE)).toEqual([]);
+    const filler = { holder: 'gap-filler-x', holderStatus: null, signedTransaction: '0x02bb' };
+    expect(nonceRemedies({ latest: 3, pending: 3 }, dropped(filler), STALE)).toEqual([{ nonce: 3, remedy: 'resend', signedTransaction: '0x02bb' }]);
+    // With nothing after it too.
+    expect(nonceRemedies({ latest: 3, pending: 3 }, [lease(3, 'broadcast', filler)], STALE)).toEqual([{ nonce: 3, remedy: 'resend', signedTransaction: '0x02bb' }]);
+    for (const holderStatus of ['failed', 'cancelled', 'succeeded'] as const) {
+      expect(nonceRemedies({ latest: 3, pending: 3 }, dropped({ signedTransaction: '0x02aa', holderStatus }), STALE)).toEqual([]);
+      expect(nonceRemedies({ latest: 3, pending: 3 }, dropped({ signedTransaction: '0x02aa', holderStatus, idleMs: STALE }), STALE)).toEqual([{ nonce: 3, remedy: 'fill' }]);
+    }
+    // A pending action's transaction is its workflow's to watch, kept or not.
+    expect(nonceRemedies({ latest: 3, pending: 3 }, dropped({ signedTransaction: '0x02aa', idleMs: STALE }), STALE)).toEqual([]);
   });
 });
