@@ -1,13 +1,16 @@
 import type { Database, Queryable } from '../db/database';
 import type { ActionRow } from '../domain';
-import { finishAction, type FinishedOutcome } from '../store/actions';
+import { finishAction, recordMinedBlock, type FinishedOutcome, type MinedBlock } from '../store/actions';
 import { failUnmintedBatchItems } from '../store/batch-mints';
 import { releaseSupply } from '../store/resources';
 import { recordActionEvent } from './events';
 import type { ApiUrls } from './urls';
 
 /** A batch mint that failed in part still reports what it minted in its result. */
-export type ActionOutcome = FinishedOutcome;
+export type ActionOutcome = FinishedOutcome & {
+  /** The block the action's transaction was confirmed in, watched by the reorg check from then on. */
+  mined?: MinedBlock;
+};
 
 /** Applies a finished action to what it created. */
 async function applyToResources(tx: Queryable, action: ActionRow) {
@@ -59,6 +62,7 @@ export async function recordOutcome(db: Database, urls: ApiUrls, actionId: strin
   return db.transaction(async (tx) => {
     const finished = await finishAction(tx, actionId, outcome);
     if (!finished) return false;
+    if (outcome.mined) await recordMinedBlock(tx, actionId, outcome.mined);
     await applyToResources(tx, finished);
     await recordActionEvent(tx, finished, urls);
     return true;

@@ -19,9 +19,10 @@ export function createRecordActivities(deps: ActivityDeps) {
       const collection = await getCollection(db, action.collection_id);
       const receipt = await chains.follower(prepared.chainId).receipt(txHash);
       if (!receipt) throw new Error(`receipt of ${txHash} is not available`);
+      const mined = { number: receipt.blockNumber, hash: receipt.blockHash };
       if (receipt.status === 1) {
         const result = readReceipt(action.payload, collection, receipt);
-        return finish(action.id, { status: 'succeeded', txHash, result: { ...result, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() } });
+        return finish(action.id, { status: 'succeeded', txHash, result: { ...result, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() }, mined });
       }
       return finish(action.id, {
         status: 'failed',
@@ -32,6 +33,7 @@ export function createRecordActivities(deps: ActivityDeps) {
           revertReason: await minedRevertReason(chains.provider(prepared.chainId), txHash, collectionArtifact(collection.standard, collection.contract_version).abi),
           callInfo: prepared.callInfo,
         },
+        mined,
       });
     },
 

@@ -74,7 +74,9 @@ export function createSigningActivities(deps: ActivityDeps) {
       if (!(await claimReleasedNonce(db, { chainId: prepared.chainId, address: prepared.from }, nonce, holder))) return null;
       const filler = transferToSelf(prepared, holder, `Fill nonce ${nonce} of ${prepared.from} left free by failed action ${prepared.actionId}`);
       try {
-        return await sign(filler, nonce, 'nonce_gap_filler', (e) => ({ reason: 'signer_rejected', message: e.message }));
+        const signed = await sign(filler, nonce, 'nonce_gap_filler', (e) => ({ reason: 'signer_rejected', message: e.message }));
+        // Kept with the lease, so the nonce health check can send it again if it is dropped.
+        return { ...(await keepSignature(db, holder, nonce, signed)), nonce };
       } catch (err) {
         await releaseNonce(db, holder);
         throw err;

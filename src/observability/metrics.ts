@@ -47,6 +47,19 @@ export function createMetrics(component: 'api' | 'worker' | 'embedded') {
       name: 'nft_engine_chain_events_recorded_total', help: 'Chain events recorded for delivery (subscriptions and creator notifications), by type',
       labelNames: ['type'] as const, registers,
     }),
+    // One series per signer address: as many as the projects' signers, not per action.
+    nonceDrift: new Gauge({
+      name: 'nft_engine_nonce_drift', help: "Nonces the engine gave out beyond the chain's pending nonce (negative: the address sent transactions outside the engine), by chain and signer address, at the last nonce health check",
+      labelNames: ['chain', 'address'] as const, registers,
+    }),
+    nonceGapsFilled: new Counter({
+      name: 'nft_engine_nonce_gaps_filled_total', help: 'Nonce gaps the nonce health check filled, by chain and how (filled: a new gap filler, resent: a dropped transaction sent again)',
+      labelNames: ['chain', 'how'] as const, registers,
+    }),
+    actionsReorged: new Counter({
+      name: 'nft_engine_actions_reorged_total', help: 'Completed actions whose block a reorg replaced, by chain and outcome (moved: mined in another block, resent: sent again)',
+      labelNames: ['chain', 'outcome'] as const, registers,
+    }),
   };
 }
 

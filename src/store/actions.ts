@@ -122,3 +122,93 @@ export async function requestCancel(db: Queryable, projectId: string, actionId: 
   );
   return row ?? findProjectAction(db, projectId, actionId);
 }
+
+export interface MinedBlock {
+  number: number;
+  hash: string;
+}
+
+/**
+ * Keeps where a completing action's transaction was mined, and that transaction as signed, for the reorg
+ * check; in the transaction that records the outcome. The first one sent is on the nonce lease (pruned soon
+ * after), a replacement among the action's sent transactions.
+ */
+export async function recordMinedBlock(tx: Queryable, actionId: string, block: MinedBlock) {
+  await tx.query(
+    `UPDATE actions a SET block_number = $2, block_hash = $3, signed_transaction = COALESCE(
+       (SELECT t.signed_transaction FROM action_transactions t WHERE t.action_id = a.id AND t.hash = a.tx_hash),
+       (SELECT l.signed_transaction FROM nonce_leases l WHERE l.holder = a.id AND l.tx_hash = a.tx_hash))
+     WHERE id = $1`,
+    [actionId, block.number, block.hash],
+  );
+}
+
+export interface MinedAction {
+  id: string;
+  project_id: string;
+  type: ActionType;
+  status: 'succeeded' | 'failed';
+  chain: string;
+  tx_hash: string;
+  block_number: number;
+  /** NULL while the transaction is being sent again after a reorg took it out. */
+  block_hash: string | null;
+  signed_transaction: string | null;
+}
+
+const MINED_ACTION_COLUMNS = 'id, project_id, type, status, chain, tx_hash, block_number, block_hash, signed_transaction';
+
+/** Completed actions whose transaction was recorded in a block from `fromBlock` on. */
+export async function actionsMinedSince(db: Queryable, chainId: number, fromBlock: number): Promise<MinedAction[]> {
+  return db.query<MinedAction>(
+    `SELECT ${MINED_ACTION_COLUMNS} FROM actions WHERE chain_id = $1 AND block_number >= $2 AND block_hash IS NOT NULL ORDER BY block_number`,
+    [chainId, fromBlock],
+  );
+}
+
+/** Completed actions whose transaction a reorg took out of a block from `fromBlock` on and that are not mined again yet. */
+export async function actionsBeingResent(db: Queryable, chainId: number, fromBlock: number): Promise<MinedAction[]> {
+  return db.query<MinedAction>(
+    `SELECT ${MINED_ACTION_COLUMNS} FROM actions WHERE chain_id = $1 AND block_hash IS NULL AND block_number >= $2`,
+    [chainId, fromBlock],
+  );
+}
+
+/**
+ * The completed action, mined from `fromBlock` on (or taken out of such a block by a reorg), whose
+ * transaction has this nonce of the address: its nonce is not free, whatever the leases say.
+ */
+export async function minedActionAtNonce(
+  db: Queryable, chainId: number, address: string, nonce: number, fromBlock: number,
+): Promise<{ id: string; signed_transaction: string | null } | undefined> {
+  const [row] = await db.query<{ id: string; signed_transaction: string | null }>(
+    `SELECT id, signed_transaction FROM actions
+     WHERE chain_id = $1 AND block_number >= $4 AND nonce = $3 AND lower(prepared_transaction->>'from') = lower($2) LIMIT 1`,
+    [chainId, address, nonce, fromBlock],
+  );
+  return row;
+}
+
+/**
+ * Moves an action's recorded block from `from` (by its hash; NULL: taken out, being sent again) to `to`
+ * (NULL: taken out), in the action's result too. False when another check moved it first.
+ */
+export async function moveMinedBlock(tx: Queryable, actionId: string, from: { number: number; hash: string | null }, to: MinedBlock | null): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE actions SET block_number = COALESCE($4, block_number), block_hash = $5,
+       result = CASE WHEN $4::bigint IS NOT NULL AND result ? 'blockNumber' THEN jsonb_set(result, '{blockNumber}', to_jsonb($4::bigint)) ELSE result END,
+       updated_at = now()
+     WHERE id = $1 AND block_number = $2 AND block_hash IS NOT DISTINCT FROM $3 RETURNING id`,
+    [actionId, from.number, from.hash, to?.number ?? null, to?.hash ?? null],
+  );
+  return rows.length === 1;
+}
+
+/** Drops the signed transactions of actions mined below `belowBlock`, deeper than the reorg check looks. */
+export async function forgetSignedTransactions(db: Queryable, chainId: number, belowBlock: number) {
+  await db.query(
+    `UPDATE actions SET signed_transaction = NULL
+     WHERE chain_id = $1 AND block_number < $2 AND block_hash IS NOT NULL AND signed_transaction IS NOT NULL`,
+    [chainId, belowBlock],
+  );
+}

@@ -31,7 +31,7 @@ export async function dispatchOutboxEvents(
   return db.transaction(async (tx) => {
     const events = await tx.query<OutboxEvent>(
       `SELECT o.id, o.project_id, o.type, o.payload, COALESCE(a.collection_id, o.collection_id) AS collection_id, COALESCE(a.chain, o.chain) AS chain
-       FROM outbox_events o LEFT JOIN actions a ON a.id = o.action_id
+       FROM outbox_events o LEFT JOIN actions a ON a.id = COALESCE(o.action_id, o.about_action_id)
        WHERE o.dispatched_at IS NULL AND ($2::text IS NULL OR o.action_id = $2) ORDER BY o.created_at LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
       [limit, onlyActionId ?? null],
     );

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database';
+import type { ActionStatus } from '../domain';
 
 export interface NonceScope {
   chainId: number;
@@ -134,4 +135,62 @@ export async function keepSignature(db: Database, holder: string, nonce: number,
     [holder, nonce, signed.hash, signed.rawTransaction ?? null],
   );
   return row ? { hash: row.tx_hash, rawTransaction: row.signed_transaction ?? undefined } : signed;
+}
+
+/** The signer addresses of a chain that hold nonce leases, with the next nonce the engine would give out. */
+export async function leasedAddresses(db: Queryable, chainId: number): Promise<{ address: string; nextNonce: number }[]> {
+  return db.query(
+    `SELECT s.address, s.next_nonce AS "nextNonce" FROM signer_nonces s
+     WHERE s.chain_id = $1 AND EXISTS (SELECT 1 FROM nonce_leases l WHERE l.chain_id = s.chain_id AND l.address = s.address)
+     ORDER BY s.address`,
+    [chainId],
+  );
+}
+
+export interface LeaseView {
+  nonce: number;
+  state: 'reserved' | 'broadcast' | 'released';
+  holder: string | null;
+  /** The status of the action holding the lease; null for a holder that is no action (a gap filler), or none. */
+  holderStatus: ActionStatus | null;
+  signedTransaction: string | null;
+  /** Since the lease last changed. */
+  idleMs: number;
+}
+
+/** The address's leases from `fromNonce` on, in nonce order. */
+export async function leasesFrom(db: Queryable, scope: NonceScope, fromNonce: number): Promise<LeaseView[]> {
+  return db.query<LeaseView>(
+    `SELECT l.nonce, l.state, l.holder, a.status AS "holderStatus", l.signed_transaction AS "signedTransaction",
+       (EXTRACT(EPOCH FROM now() - l.updated_at) * 1000)::float8 AS "idleMs"
+     FROM nonce_leases l LEFT JOIN actions a ON a.id = l.holder
+     WHERE l.chain_id = $1 AND l.address = $2 AND l.nonce >= $3 ORDER BY l.nonce`,
+    [scope.chainId, scope.address.toLowerCase(), fromNonce],
+  );
+}
+
+/**
+ * Takes a nonce that blocks later transactions for a gap filler: one never given out, released, or held
+ * for `staleMs` without change by a holder that is no pending action. Under the address's lock, as
+ * reserveNonce takes released nonces, so of everyone after the nonce one gets it.
+ */
+export async function claimNonceGap(db: Database, scope: NonceScope, nonce: number, holder: string, staleMs: number): Promise<boolean> {
+  const address = scope.address.toLowerCase();
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT 1 FROM signer_nonces WHERE chain_id = $1 AND address = $2 FOR UPDATE', [scope.chainId, address]);
+    const taken = await tx.query(
+      `UPDATE nonce_leases l SET state = 'reserved', holder = $4, tx_hash = NULL, signed_transaction = NULL, updated_at = now()
+       WHERE chain_id = $1 AND address = $2 AND nonce = $3
+         AND (state = 'released' OR (updated_at < now() - make_interval(secs => $5::float8 / 1000)
+           AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = l.holder AND a.status = 'pending')))
+       RETURNING nonce`,
+      [scope.chainId, address, nonce, holder, staleMs],
+    );
+    if (taken.length === 1) return true;
+    const inserted = await tx.query(
+      `INSERT INTO nonce_leases (chain_id, address, nonce, holder, state) VALUES ($1, $2, $3, $4, 'reserved') ON CONFLICT DO NOTHING RETURNING nonce`,
+      [scope.chainId, address, nonce, holder],
+    );
+    return inserted.length === 1;
+  });
 }

@@ -18,3 +18,14 @@ export async function insertOutboxEvents(db: Queryable, events: NewOutboxEvent[]
     [events.map((e) => e.id), events.map((e) => e.project_id), events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload))],
   );
 }
+
+/**
+ * Records an event about an action beyond its outcome (e.g. `actions.reorged`) in the outbox, once: a
+ * second recording with the same event id changes nothing.
+ */
+export async function recordActionNotice(tx: Queryable, event: { id: string; type: string; projectId: string; actionId: string; payload: unknown }) {
+  await tx.query(
+    'INSERT INTO outbox_events (id, project_id, type, about_action_id, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING',
+    [event.id, event.projectId, event.type, event.actionId, JSON.stringify(event.payload)],
+  );
+}

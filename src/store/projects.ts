@@ -61,3 +61,17 @@ export async function ensureDevProject(db: Queryable, project: NewProject & { ap
   }
   return (await createProject(db, project)).projectId;
 }
+
+/**
+ * A project whose signer holds the address: of several, the one that used it last on the chain, whose
+ * signing endpoint is the likeliest to be in service.
+ */
+export async function projectSigningFor(db: Queryable, chainId: number, address: string): Promise<ProjectRow | undefined> {
+  const [row] = await db.query<ProjectRow>(
+    `SELECT p.* FROM projects p WHERE lower(p.signer_address) = lower($2)
+     ORDER BY (SELECT max(a.started_at) FROM actions a WHERE a.project_id = p.id AND a.chain_id = $1) DESC NULLS LAST, p.created_at DESC
+     LIMIT 1`,
+    [chainId, address],
+  );
+  return row;
+}

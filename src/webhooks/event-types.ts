@@ -50,8 +50,28 @@ const OUTCOMES = {
   cancelled: 'is cancelled: the transfer to self that replaced its transaction is confirmed (`txId`), or nothing had been sent',
 } as const;
 
-/** The actions' events, with a description and an example payload; a batch mint cannot be cancelled. */
-const ACTION_EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
+/** Events about an action after its outcome, from the worker's periodic checks (src/health). */
+const ACTION_NOTICE_TYPES = [{
+  type: 'actions.reorged',
+  description: 'Sent when a reorg deeper than the confirmations replaced the block of a completed action\'s transaction: where it was, and where it is now (block null while the engine sends it again).',
+  example: {
+    id: 'evt_9c2d…',
+    type: 'actions.reorged',
+    actionId: '4eada846-…',
+    timestamp: 1767268904000,
+    data: {
+      chain: 'anvil', actionType: 'nfts.create', txId: '0x4f0e…',
+      previousBlock: { number: 61, hash: '0x1c9a…' }, block: { number: 62, hash: '0x77e0…' },
+    },
+    resource: 'https://nft-engine.example/v1/actions/4eada846-…',
+  },
+}];
+
+/**
+ * The actions' events, with a description and an example payload (a batch mint cannot be cancelled): their
+ * outcomes, then what the worker's checks report about them later.
+ */
+const ACTION_EVENT_TYPES = [...ACTION_TYPES.flatMap((action) =>
   (Object.keys(OUTCOMES) as (keyof typeof OUTCOMES)[]).filter((o) => o !== 'cancelled' || action !== 'nfts.createBatch').map((outcome) => ({
     type: `${action}.${outcome}`,
     description: `Sent when ${DESCRIPTIONS[action]} ${OUTCOMES[outcome]}.`,
@@ -71,7 +91,7 @@ const ACTION_EVENT_TYPES = ACTION_TYPES.flatMap((action) =>
       resource: 'https://nft-engine.example/v1/collections/0f6a…',
     },
   })),
-);
+), ...ACTION_NOTICE_TYPES];
 
 export const ACTION_EVENT_TYPE_NAMES = ACTION_EVENT_TYPES.map((e) => e.type);
 

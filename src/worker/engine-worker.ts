@@ -14,6 +14,7 @@ import { createDeliveryStarter } from '../temporal/start-delivery';
 import { webhookTaskQueue } from '../temporal/task-queues';
 import { WebhookDispatcher } from '../webhooks/dispatcher';
 import { webhookSettings } from '../webhooks/settings';
+import { startHealthChecks } from '../health/checks';
 import { createWorkers, type Workers } from './worker';
 
 /** The largest token metadata document a metadata-update event reads. */
@@ -73,8 +74,16 @@ export async function startEngineWorker(config: Config, parts: EngineWorkerParts
     }))
     : [];
   for (const follower of eventFollowers) follower.start();
-  let stopped: Promise<unknown> | undefined;
-  const stopBackground = () => (stopped ??= Promise.all([dispatcher?.stop(), ...eventFollowers.map((f) => f.stop())]));
+  // Beside the action workflows: the checks send transactions and sign gap fillers, as the actions' steps do.
+  const healthChecks = config.WORKER_TASK_QUEUES.includes('actions')
+    ? startHealthChecks(
+      { reorgIntervalMs: config.REORG_CHECK_INTERVAL, reorgDepth: config.REORG_CHECK_DEPTH, nonceIntervalMs: config.NONCE_HEALTH_INTERVAL },
+      { db: parts.db, chains: parts.chains, secrets: parts.secrets, signerTimeoutMs: config.SIGNER_TIMEOUT_MS, metrics: parts.metrics, log: parts.log,
+        urls: apiUrls(config.publicBaseUrl), wakeDispatcher },
+    )
+    : undefined;
+  let backgroundStopped: Promise<void> | undefined;
+  const stopBackground = () => (backgroundStopped ??= Promise.all([dispatcher?.stop(), healthChecks?.stop(), ...eventFollowers.map((f) => f.stop())]).then(() => undefined));
   return {
     ...workers,
     shutdown: () => {
