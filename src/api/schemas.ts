@@ -1,6 +1,7 @@
 import { getAddress, isAddress } from 'ethers';
 import { z } from 'zod';
 import { ACTION_TYPES } from '../domain';
+import { APP_EVENT_TYPE_NAMES } from '../webhooks/app-event-types';
 
 export const address = z
   .string()
@@ -40,16 +41,18 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   }
 }
 
-function boundedMetadata(metadata: Record<string, unknown>, ctx: z.RefinementCtx) {
-  const tooDeep = Object.keys(metadata).filter((key) => nestsDeeperThan(metadata[key], MAX_METADATA_DEPTH));
+/** A refinement bounding a JSON object's nesting and its size as JSON. */
+const boundedJson = (maxBytes: number) => (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
+  const tooDeep = Object.keys(value).filter((key) => nestsDeeperThan(value[key], MAX_METADATA_DEPTH));
   for (const key of tooDeep) {
     ctx.addIssue({ code: 'custom', path: [key], message: `nests arrays and objects more than ${MAX_METADATA_DEPTH} levels deep` });
   }
   // Stringified only once known shallow enough not to overflow the stack.
-  if (tooDeep.length === 0 && Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
-    ctx.addIssue({ code: 'custom', message: `at most ${MAX_METADATA_BYTES} bytes as JSON` });
+  if (tooDeep.length === 0 && Buffer.byteLength(JSON.stringify(value)) > maxBytes) {
+    ctx.addIssue({ code: 'custom', message: `at most ${maxBytes} bytes as JSON` });
   }
-}
+};
+const boundedMetadata = boundedJson(MAX_METADATA_BYTES);
 
 /** OpenSea metadata standard; extra properties are kept as given. */
 export const nftMetadata = z.looseObject({
@@ -131,6 +134,61 @@ export const createSubscriptionBody = z.discriminatedUnion('kind', [
 export const updateSubscriptionBody = z.strictObject({ status: z.enum(['active', 'paused']) });
 
 export const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+/** A function's time limit: the call it runs around waits for it. */
+const MAX_FUNCTION_TIMEOUT_MS = 10_000;
+
+const functionRoute = z.string().regex(/^(\*|(POST|PATCH|PUT|DELETE) \/\S{1,300})$/, 'a write route of this API as "METHOD /path", or "*"')
+  .meta({ description: 'A route of the API that creates or changes data, e.g. "POST /v1/collections/:id/nfts", or "*" for all of them' });
+const functionTimeout = z.number().int().min(100).max(MAX_FUNCTION_TIMEOUT_MS);
+/** Among the functions of one call and phase, lower runs first; equal ones in the order they were created. */
+const functionOrder = z.number().int().min(0).max(1000);
+
+export const createFunctionBody = z.strictObject({
+  route: functionRoute,
+  phase: z.enum(['pre', 'post']),
+  url: z.url({ protocol: /^https?$/ }),
+  timeoutMs: functionTimeout.default(3000),
+  enabled: z.boolean().default(true),
+  order: functionOrder.default(0),
+});
+
+export const updateFunctionBody = z.strictObject({
+  route: functionRoute.optional(),
+  phase: z.enum(['pre', 'post']).optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  timeoutMs: functionTimeout.optional(),
+  enabled: z.boolean().optional(),
+  order: functionOrder.optional(),
+});
+
+/** An application event's own data: delivered as given, so bounded like metadata but smaller. */
+const MAX_APP_EVENT_DATA_BYTES = 16 * 1024;
+
+export const createAppEventBody = z.strictObject({
+  type: z.enum(APP_EVENT_TYPE_NAMES),
+  nftId: z.uuid().optional(),
+  chain: z.string().min(1).optional(),
+  contractAddress: address.optional(),
+  tokenId: uint.optional(),
+  actor: address.optional(),
+  data: z.record(z.string(), z.unknown()).superRefine(boundedJson(MAX_APP_EVENT_DATA_BYTES)).default({}),
+}).superRefine((body, ctx) => {
+  const byToken = [body.chain, body.contractAddress, body.tokenId].filter((v) => v !== undefined).length;
+  if (body.nftId !== undefined && byToken > 0) ctx.addIssue({ code: 'custom', path: ['nftId'], message: 'give nftId or chain, contractAddress and tokenId, not both' });
+  if (body.nftId === undefined && byToken < 3) {
+    for (const field of ['chain', 'contractAddress', 'tokenId'] as const) {
+      if (body[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'required when nftId is not given' });
+    }
+  }
+});
+
+export const listAppEventsQuery = z.strictObject({
+  type: z.enum(APP_EVENT_TYPE_NAMES).optional(),
+  nftId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });

@@ -143,3 +143,19 @@ export async function findNftMetadata(db: Queryable, nftId: string, version: num
   const [row] = await db.query<{ metadata: OpenSeaMetadata }>('SELECT metadata FROM nft_metadata WHERE nft_id = $1 AND version = $2', [nftId, version]);
   return row?.metadata;
 }
+
+/** An NFT of the project by its id. */
+export async function findProjectNft(db: Queryable, projectId: string, id: string): Promise<NftRow | undefined> {
+  const [row] = await db.query<NftRow>('SELECT * FROM nfts WHERE id = $1 AND project_id = $2', [id, projectId]);
+  return row;
+}
+
+/** An NFT of one of the project's collections by chain, contract and token id. */
+export async function findProjectNftByToken(db: Queryable, projectId: string, chain: string, contractAddress: string, tokenId: string): Promise<NftRow | undefined> {
+  const [row] = await db.query<NftRow>(
+    `SELECT n.* FROM nfts n JOIN collections c ON c.id = n.collection_id
+     WHERE c.project_id = $1 AND c.chain = $2 AND lower(c.contract_address) = lower($3) AND n.token_id = $4 LIMIT 1`,
+    [projectId, chain, contractAddress, tokenId],
+  );
+  return row;
+}

@@ -1,4 +1,5 @@
 import { ACTION_TYPES } from '../domain';
+import { APP_EVENT_TYPES } from './app-event-types';
 import { CHAIN_EVENT_TYPES } from './chain-event-types';
 import { OPERATIONAL_EVENT_TYPES } from './operational-events';
 
@@ -96,9 +97,9 @@ const ACTION_EVENT_TYPES = [...ACTION_TYPES.flatMap((action) =>
 export const ACTION_EVENT_TYPE_NAMES = ACTION_EVENT_TYPES.map((e) => e.type);
 
 /**
- * What an endpoint can subscribe to: the action events, the chain events, then the engine's operational
- * events. An endpoint that names no event type gets the action events only.
+ * What an endpoint can subscribe to: the action events, the chain events, the application events, then the
+ * engine's operational events. An endpoint that names no event type gets the action events only.
  */
-export const CATALOGUE = [...ACTION_EVENT_TYPES, ...CHAIN_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES];
+export const CATALOGUE = [...ACTION_EVENT_TYPES, ...CHAIN_EVENT_TYPES, ...APP_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES];
 
 export const EVENT_TYPE_NAMES = CATALOGUE.map((e) => e.type);

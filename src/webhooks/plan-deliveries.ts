@@ -7,8 +7,8 @@ import { ENDPOINT_DISABLED, isOperational } from './operational-events';
 const ACTION_EVENTS = new Set(ACTION_EVENT_TYPE_NAMES);
 
 /**
- * Whether an endpoint subscribes to the event: its event types (none = every action event; chain and
- * operational events go only to endpoints that name them) and its collection and chain filters. Operational
+ * Whether an endpoint subscribes to the event: its event types (none = every action event; chain,
+ * application and operational events go only to endpoints that name them) and its collection and chain filters. Operational
  * events ignore the filters, and an endpoint is never told of its own disabling.
  */
 export function endpointWants(endpoint: EndpointRow, event: Pick<OutboxEvent, 'type' | 'collection_id' | 'chain' | 'payload'>): boolean {

@@ -153,7 +153,7 @@ export async function startHarness(chainSettings: Partial<Pick<ChainConfig, 'con
   const recordHistory = (name: string, actionId: string) => recordWorkflowHistory(name, actionWorkflowId(actionId));
 
   return {
-    recordHistory, recordWorkflowHistory, secrets, webhooks, metrics,
+    app, recordHistory, recordWorkflowHistory, secrets, webhooks, metrics,
     chains, stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
     newProject, startWorker, startApi, request, waitForAction, deployCollection,
     async stop() {

@@ -7,7 +7,7 @@ import { createProject } from '../../store/projects';
 import { parseInput, Problem } from '../problem';
 import { address } from '../schemas';
 
-const createProjectBody = z.strictObject({
+export const createProjectBody = z.strictObject({
   name: z.string().min(1).max(100),
   signer: z.strictObject({
     url: z.url({ protocol: /^https?$/ }),

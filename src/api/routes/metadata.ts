@@ -8,8 +8,8 @@ import { notFound, parseInput } from '../problem';
 import { idParam } from '../schemas';
 import { z } from 'zod';
 
-const version = z.coerce.number().int().min(1);
-const tokenId = z.string().regex(/^[1-9]\d{0,77}$/, 'must be a token id (a positive integer)');
+export const metadataVersion = z.coerce.number().int().min(1);
+export const metadataTokenId = z.string().regex(/^[1-9]\d{0,77}$/, 'must be a token id (a positive integer)');
 
 /** Public token metadata (OpenSea metadata standard) that the contracts' URIs point at. */
 export function metadataRoutes(db: Queryable): Router {
@@ -28,7 +28,7 @@ export function metadataRoutes(db: Queryable): Router {
    */
   router.get('/collections/:id/tokens/:tokenId', async (req, res) => {
     const collectionId = id(req.params.id, 'path.id');
-    const token = parseInput(tokenId, req.params.tokenId, 'path.tokenId');
+    const token = parseInput(metadataTokenId, req.params.tokenId, 'path.tokenId');
     let metadata: OpenSeaMetadata | undefined = (await findTokenTypeByTokenId(db, collectionId, token))?.metadata;
     if (!metadata) {
       const nft = await findNftByTokenId(db, collectionId, token);
@@ -45,7 +45,7 @@ export function metadataRoutes(db: Queryable): Router {
   });
 
   router.get('/nfts/:id/:version', async (req, res) => {
-    const metadata = await findNftMetadata(db, id(req.params.id, 'path.id'), parseInput(version, req.params.version, 'path.version'));
+    const metadata = await findNftMetadata(db, id(req.params.id, 'path.id'), parseInput(metadataVersion, req.params.version, 'path.version'));
     if (!metadata) throw notFound('NFT metadata version', `${req.params.id}/${req.params.version}`);
     // A version never changes once written.
     res.set('cache-control', 'public, max-age=31536000, immutable').json(metadata);

@@ -27,7 +27,7 @@ const auth = z.discriminatedUnion('type', [
   }),
 ]);
 
-const createEndpointBody = z.strictObject({
+export const createEndpointBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   description: z.string().max(500).default(''),
   eventTypes: z.array(z.enum(EVENT_TYPE_NAMES as [string, ...string[]])).max(EVENT_TYPE_NAMES.length).default([]),
@@ -35,7 +35,7 @@ const createEndpointBody = z.strictObject({
   auth: auth.default({ type: 'none' }),
 });
 
-const updateEndpointBody = z.strictObject({
+export const updateEndpointBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).optional(),
   description: z.string().max(500).optional(),
   eventTypes: z.array(z.enum(EVENT_TYPE_NAMES as [string, ...string[]])).max(EVENT_TYPE_NAMES.length).optional(),
@@ -43,10 +43,11 @@ const updateEndpointBody = z.strictObject({
   auth: auth.optional(),
 });
 
-const testEventBody = z.strictObject({ eventType: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]).optional() }).default({});
-const replayBody = z.strictObject({ since: z.iso.datetime({ offset: true }) });
+export const testEventBody = z.strictObject({ eventType: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]).optional() }).default({});
+export const replayBody = z.strictObject({ since: z.iso.datetime({ offset: true }) });
+export const deliveryIdParam = z.string().regex(/^dlv_[0-9a-f]{32}$/, 'a delivery id');
 
-const deliveriesQuery = z.strictObject({
+export const deliveriesQuery = z.strictObject({
   endpointId: z.uuid().optional(),
   eventId: z.string().regex(/^evt_[A-Za-z0-9_-]{1,100}$/, 'an event id').optional(),
   actionId: z.uuid().optional(),
@@ -123,7 +124,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
   });
 
   router.post('/deliveries/:deliveryId/replay', async (req, res) => {
-    const id = parse(z.string().regex(/^dlv_[0-9a-f]{32}$/, 'a delivery id'), req.params.deliveryId, 'path.deliveryId');
+    const id = parse(deliveryIdParam, req.params.deliveryId, 'path.deliveryId');
     const delivery = await findDelivery(db, projectOf(res).id, id);
     if (!delivery) throw notFound('delivery', id);
     if (delivery.endpoint_status === 'deleted') throw new Problem(409, 'endpoint_deleted', "The delivery's endpoint was deleted");

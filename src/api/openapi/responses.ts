@@ -1,0 +1,103 @@
+/**
+ * JSON Schemas (2020-12) of what the API answers, for the OpenAPI description. Requests are described from
+ * the zod schemas that validate them; answers are built by the present* functions, so they are written out
+ * here: the fields clients rely on are required, and objects stay open to fields added later.
+ */
+type Schema = Record<string, unknown>;
+
+const str = { type: 'string' };
+const nullableStr = { type: ['string', 'null'] };
+const time = { type: 'string', format: 'date-time' };
+const nullableTime = { type: ['string', 'null'], format: 'date-time' };
+const int = { type: 'integer' };
+const obj = (properties: Record<string, Schema>, required = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const list = (item: string, cursor = true) => obj(cursor ? { data: { type: 'array', items: ref(item) }, nextCursor: nullableStr } : { data: { type: 'array', items: ref(item) } });
+
+const action = obj({
+  actionId: str,
+  type: { type: 'string', enum: ['collections.create', 'tokenTypes.create', 'nfts.create', 'nfts.update', 'nfts.createBatch'] },
+  status: { type: 'string', enum: ['pending', 'succeeded', 'failed', 'cancelled'] },
+  stage: str,
+  chain: str,
+  chainId: int,
+  startedAt: nullableTime,
+  completedAt: nullableTime,
+  txId: nullableStr,
+  nonce: { type: ['integer', 'null'] },
+  resource: { type: 'object', properties: { url: str, collectionId: nullableStr, id: nullableStr }, required: ['url'] },
+  cancelRequestedAt: time,
+  error: obj({ reason: str, message: str }),
+}, ['actionId', 'type', 'status', 'stage', 'chain', 'chainId', 'startedAt', 'completedAt', 'txId', 'nonce', 'resource']);
+
+const endpoint = obj({
+  id: str, url: str, description: str, eventTypes: { type: 'array', items: str }, filters: { type: 'object' },
+  auth: obj({ type: { type: 'string', enum: ['none', 'basic', 'header'] } }), status: str, disabledReason: nullableStr,
+  previousSecretExpiresAt: nullableTime, failingSince: nullableTime, createdAt: time,
+});
+
+const fn = obj({
+  id: str, route: str, phase: { type: 'string', enum: ['pre', 'post'] }, url: str, timeoutMs: int, enabled: { type: 'boolean' }, order: int,
+  createdAt: time, updatedAt: time,
+});
+
+const functionOutcome = obj({ id: str, url: str, status: { type: ['integer', 'null'] }, body: {}, error: str, durationMs: int }, ['id', 'url', 'status', 'durationMs']);
+
+export const RESPONSE_SCHEMAS: Record<string, Schema> = {
+  Problem: obj({
+    type: str, code: str, title: str, status: int, detail: str,
+    errors: { type: 'array', items: obj({ field: str, message: str }) },
+    functionId: str, functionBody: {},
+  }, ['type', 'code', 'title', 'status']),
+  Action: action,
+  ActionList: list('Action'),
+  Collection: obj({
+    id: str, chain: str, chainId: int, standard: { type: 'string', enum: ['erc721', 'erc1155'] }, contractVersion: int, name: str, symbol: str,
+    metadata: { type: 'object' }, maxSupply: str, contractAddress: nullableStr, status: str, actionId: str, createdAt: time,
+  }),
+  CollectionList: obj({ data: { type: 'array', items: ref('Collection') } }),
+  TokenType: obj({ id: str, collectionId: str, tokenTypeId: nullableStr, metadata: { type: 'object' }, maxSupply: str, fungible: { type: 'boolean' }, status: str, actionId: str, createdAt: time }),
+  Nft: obj({
+    id: str, collectionId: str, tokenTypeId: nullableStr, tokenId: nullableStr, recipient: str, amount: str, metadata: {}, metadataVersion: int,
+    tokenURI: nullableStr, status: str, actionId: str, createdAt: time, updatedAt: time,
+  }),
+  BatchItemList: obj({
+    data: { type: 'array', items: obj({ index: int, recipient: str, nftId: str, tokenId: nullableStr, amount: str, txHash: nullableStr, status: str }) },
+    nextCursor: nullableStr,
+  }),
+  Endpoint: endpoint,
+  EndpointWithSecret: { allOf: [ref('Endpoint'), obj({ secret: str })] },
+  EndpointList: obj({ data: { type: 'array', items: ref('Endpoint') } }),
+  DeliveryList: obj({
+    data: {
+      type: 'array',
+      items: obj({
+        id: str, endpointId: str, eventId: str, eventType: str, status: str, attempts: int, lastStatusCode: { type: ['integer', 'null'] },
+        lastError: nullableStr, createdAt: time,
+        history: { type: 'array', items: obj({ attempt: int, startedAt: time, statusCode: { type: ['integer', 'null'] }, latencyMs: int, responseBody: nullableStr, error: nullableStr }) },
+      }),
+    },
+  }),
+  Replayed: obj({ replayed: { type: 'array', items: str } }),
+  TestDelivery: obj({ deliveryId: str, eventId: str, eventType: str }),
+  EventTypeList: obj({ data: { type: 'array', items: obj({ type: str, description: str, example: { type: 'object' } }) } }),
+  Subscription: obj({
+    id: str, chain: str, kind: { type: 'string', enum: ['wallet', 'nft', 'contract', 'chain'] }, address: str, direction: str, contractAddress: str, tokenId: str,
+    confirmations: int, status: { type: 'string', enum: ['active', 'paused'] }, createdAt: time, updatedAt: time,
+  }, ['id', 'chain', 'kind', 'confirmations', 'status', 'createdAt', 'updatedAt']),
+  SubscriptionList: list('Subscription'),
+  Function: fn,
+  FunctionWithSecret: { allOf: [ref('Function'), obj({ secret: str })] },
+  FunctionList: list('Function'),
+  FunctionsResult: obj({ result: {}, functions: { type: 'array', items: functionOutcome } }),
+  AppEvent: obj({
+    id: str, type: str, timestamp: int,
+    nft: obj({ id: str, collectionId: str, chain: str, contractAddress: nullableStr, tokenId: nullableStr }),
+    actor: nullableStr, data: { type: 'object' },
+  }),
+  AppEventList: list('AppEvent'),
+  Project: obj({ projectId: str, name: str, apiKey: str, note: str }),
+  Metadata: { type: 'object', description: 'OpenSea metadata standard' },
+  Health: obj({ status: str }),
+  Readiness: obj({ status: { type: 'string', enum: ['ready', 'not_ready', 'stopping'] }, checks: { type: 'object' } }),
+};

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { FunctionPhase } from '../store/functions';
+import { sendWebhook } from '../webhooks/send';
+import { urlRefusal } from '../webhooks/url-policy';
+
+/** What the engine tells a function: the call of the API it runs around, and (post) the API's own answer. */
+export interface FunctionCall {
+  method: string;
+  route: string;
+  path: string;
+  params: Record<string, string>;
+  body: unknown;
+  projectId: string;
+  response?: { status: number; body: unknown };
+}
+
+/** How one function answered: its HTTP status and body, or why there was none (`status` null). */
+export interface FunctionOutcome {
+  id: string;
+  url: string;
+  status: number | null;
+  body?: unknown;
+  error?: string;
+  durationMs: number;
+}
+
+const parsed = (text: string | null): unknown => {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * Calls a function with a Standard-Webhooks-signed POST (the same signing as webhook deliveries; the
+ * `webhook-id` is new for every call). The URL is checked against the SSRF policy again at every call, as
+ * webhook URLs are at every send.
+ */
+export async function callFunction(
+  fn: { id: string; url: string; phase: FunctionPhase; timeoutMs: number; secret: string },
+  call: FunctionCall,
+  allowPrivateUrls: boolean,
+): Promise<FunctionOutcome> {
+  const started = performance.now();
+  const refusal = await urlRefusal(fn.url, allowPrivateUrls);
+  if (refusal) return { id: fn.id, url: fn.url, status: null, error: `url refused: ${refusal}`, durationMs: Math.round(performance.now() - started) };
+  const messageId = `fncall_${randomUUID()}`;
+  const body = JSON.stringify({ id: messageId, type: `function.${fn.phase}`, functionId: fn.id, timestamp: Date.now(), ...call });
+  const sent = await sendWebhook({ url: fn.url, secrets: [fn.secret], auth: { type: 'none' }, messageId, body, timeoutMs: fn.timeoutMs });
+  const durationMs = Math.round(performance.now() - started);
+  return sent.statusCode === null
+    ? { id: fn.id, url: fn.url, status: null, error: sent.error ?? 'no answer', durationMs }
+    : { id: fn.id, url: fn.url, status: sent.statusCode, body: parsed(sent.responseBody), durationMs };
+}
+
+export const succeeded = (o: FunctionOutcome) => o.status !== null && o.status >= 200 && o.status < 300;
