@@ -9,14 +9,32 @@ import type { ApiUrls } from './urls';
  * Crossmint's webhooks plus an event id. One event per action, however often this runs.
  */
 export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: ApiUrls) {
-  const collection = await findCollectionById(tx, action.collection_id);
+  const type = `${action.type}.${action.status}`;
+  const data = actionEventData(action, (await findCollectionById(tx, action.collection_id))?.contract_address ?? null);
+  const event = {
+    id: `evt_${randomUUID()}`,
+    type,
+    actionId: action.id,
+    startedAt: new Date(action.started_at).toISOString(),
+    completedAt: action.completed_at ? new Date(action.completed_at).toISOString() : undefined,
+    timestamp: Date.now(),
+    data,
+    resource: urls.resource(action),
+  };
+  await tx.query(
+    'INSERT INTO outbox_events (id, project_id, type, action_id, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (action_id) DO NOTHING',
+    [event.id, action.project_id, type, action.id, JSON.stringify(event)],
+  );
+}
+
+/** What an action's event and its Crossmint-style status carry in `data`: the chain, the transaction and what it made. */
+export function actionEventData(action: ActionRow, contractAddress: string | null): Record<string, unknown> {
   const result = (action.result ?? {}) as Record<string, unknown>;
   const { payload } = action;
-  const type = `${action.type}.${action.status}`;
   const data: Record<string, unknown> = {
     chain: action.chain,
     txId: action.tx_hash ?? undefined,
-    collection: { id: action.collection_id, contractAddress: collection?.contract_address ?? result.contractAddress ?? undefined },
+    collection: { id: action.collection_id, contractAddress: contractAddress ?? result.contractAddress ?? undefined },
   };
   if (payload.type === 'tokenTypes.create') {
     data.tokenType = { id: payload.tokenTypeId, tokenTypeId: result.tokenTypeId, maxSupply: payload.maxSupply, fungible: payload.fungible };
@@ -37,18 +55,5 @@ export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: 
     data.itemsUrl = result.itemsUrl;
   }
   if (action.error) data.error = action.error;
-  const event = {
-    id: `evt_${randomUUID()}`,
-    type,
-    actionId: action.id,
-    startedAt: new Date(action.started_at).toISOString(),
-    completedAt: action.completed_at ? new Date(action.completed_at).toISOString() : undefined,
-    timestamp: Date.now(),
-    data,
-    resource: urls.resource(action),
-  };
-  await tx.query(
-    'INSERT INTO outbox_events (id, project_id, type, action_id, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (action_id) DO NOTHING',
-    [event.id, action.project_id, type, action.id, JSON.stringify(event)],
-  );
+  return data;
 }

@@ -12,6 +12,7 @@ import { functionHooks } from './function-hooks';
 import { docsRoutes } from './openapi/docs-routes';
 import { WRITE_ROUTES } from './openapi/operations';
 import { actionRoutes } from './routes/actions';
+import { crossmintCompatRoutes } from './routes/crossmint-compat';
 import { adminRoutes } from './routes/admin';
 import { collectionRoutes } from './routes/collections';
 import { eventRoutes } from './routes/events';
@@ -59,6 +60,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/v1/subscriptions', subscriptionRoutes(deps));
   app.use('/v1/functions', functionRoutes({ db: deps.db, secrets: deps.secrets, allowPrivateUrls, writeRoutes: WRITE_ROUTES }));
   app.use('/v1/events', eventRoutes(deps));
+  app.use('/api/2022-06-09', requireApiKey(deps.db), crossmintCompatRoutes(deps));
   app.use((req, _res, next) => next(new Problem(404, 'not_found', 'No such route', `${req.method} ${req.path} is not part of this API`)));
   app.use(problemHandler(deps.log));
   return app;

@@ -32,6 +32,17 @@ describe('every action type, end to end', () => {
     expect(minted.txId).toMatch(/^0x[0-9a-f]{64}$/);
     expect(new Date(minted.completedAt).getTime()).toBeGreaterThanOrEqual(new Date(minted.startedAt).getTime());
     expect(await contract.ownerOf(1)).toBe(ALICE);
+    // The same action in Crossmint's action status shape, `data` as in its webhook event.
+    const crossmint = await h.request('GET', `/api/2022-06-09/actions/${mint.body.actionId}`);
+    expect(crossmint.body).toEqual({
+      actionId: mint.body.actionId, action: 'nfts.create', status: 'succeeded', startedAt: minted.startedAt, completedAt: minted.completedAt,
+      resource: minted.resource.url,
+      data: {
+        chain: 'anvil', txId: minted.txId, collection: { id: collection.id, contractAddress: collection.address },
+        recipient: { walletAddress: ALICE }, token: { id: minted.resource.id, tokenId: '1', amount: '1', owner: { walletAddress: ALICE } },
+      },
+    });
+    expect((await h.request('GET', `/api/2022-06-09/actions/${mint.body.actionId}`, undefined, {}, (await h.newProject()).apiKey)).status).toBe(404);
     const nftId = minted.resource.id;
     const tokenURI = await contract.tokenURI(1);
     expect(tokenURI).toBe(`${h.baseUrl}/v1/metadata/collections/${collection.id}/tokens/1`);

@@ -43,10 +43,10 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  * One test file's engine: the API in this process over real HTTP, worker processes of its own on a
  * task queue of its own, a project with an API key, all on the shared Temporal server, chain and database.
  */
-export async function startHarness(chainSettings: Partial<Pick<ChainConfig, 'confirmations' | 'stuckAfterMs' | 'maxFeePerGas'>> = {}) {
+export async function startHarness(chainSettings: Partial<Pick<ChainConfig, 'confirmations' | 'stuckAfterMs' | 'maxFeePerGas'>> = {}, moreChains: ChainConfig[] = []) {
   const stack = testStack();
   const taskQueue = `test-${randomUUID()}`;
-  const chains: ChainConfig[] = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 200, ...chainSettings }];
+  const chains: ChainConfig[] = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 200, ...chainSettings }, ...moreChains];
   const registry = new ChainRegistry(chains);
   const db: Database = connectPostgres(stack.databaseUrl);
   await migrate(db);
@@ -70,8 +70,8 @@ export async function startHarness(chainSettings: Partial<Pick<ChainConfig, 'con
   });
   const server = await listen(app, port, '127.0.0.1');
   const signerAddress = new Wallet(stack.signerKey).address;
-  const newProject = (signer: { url: string; secret: string } = { url: stack.signerUrl, secret: stack.signerSecret }) =>
-    createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress, signerSecretSealed: secrets.seal(signer.secret) });
+  const newProject = (signer: { url: string; secret: string; address?: string } = { url: stack.signerUrl, secret: stack.signerSecret }) =>
+    createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress: signer.address ?? signerAddress, signerSecretSealed: secrets.seal(signer.secret) });
   const { projectId, apiKey } = await newProject();
   const processes = new Set<EngineProcess>();
 

@@ -76,6 +76,9 @@ export const OPERATIONS: Operation[] = [
   }),
   op('post', '/v1/actions/:actionId/cancel', 'actions', 'Cancel a pending action', { params: uuid('actionId'), responses: { 202: ['Cancel requested', 'Action'] }, problems: [404, 409] }),
   op('get', '/v1/actions/:actionId', 'actions', 'An action', { params: uuid('actionId'), responses: { 200: ['Action', 'Action'] }, problems: [404] }),
+  op('get', '/api/2022-06-09/actions/:actionId', 'actions', "An action in Crossmint's action status shape", {
+    params: uuid('actionId'), responses: { 200: ['Action status', 'CrossmintActionStatus'] }, problems: [404],
+  }),
 
   op('get', '/v1/webhooks/event-types', 'webhooks', 'The event catalogue, with examples', { responses: { 200: ['Event types', 'EventTypeList'] } }),
   op('get', '/v1/webhooks/deliveries', 'webhooks', 'Deliveries with every attempt', { query: deliveriesQuery, responses: { 200: ['Deliveries', 'DeliveryList'] } }),

@@ -51,6 +51,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }, ['type', 'code', 'title', 'status']),
   Action: action,
   ActionList: list('Action'),
+  CrossmintActionStatus: obj({
+    actionId: str, action: str, status: { type: 'string', enum: ['pending', 'succeeded', 'failed', 'cancelled'] }, data: { type: 'object' },
+    startedAt: time, completedAt: { type: ['string', 'null'], format: 'date-time' }, resource: str,
+  }, ['actionId', 'action', 'status', 'data', 'startedAt', 'completedAt', 'resource']),
   Collection: obj({
     id: str, chain: str, chainId: int, standard: { type: 'string', enum: ['erc721', 'erc1155'] }, contractVersion: int, name: str, symbol: str,
     metadata: { type: 'object' }, maxSupply: str, contractAddress: nullableStr, status: str, actionId: str, createdAt: time,
