@@ -2,7 +2,7 @@ import { HDNodeWallet, Interface, JsonRpcProvider, Transaction, Wallet } from 'e
 import artifact from '../../artifacts/NftCollection721.json';
 import type { Api } from '../api';
 import { anvilAccount, BLOCK_TIME_SECONDS, CHAIN_ID, RECIPIENT } from '../config';
-import { deployCollection } from '../contract';
+import { deployData } from '../contract';
 import { cpuSeconds } from '../proc';
 import { countsBetween } from '../rpc-proxy';
 import type { Arrival } from '../receiver';
@@ -50,16 +50,46 @@ function blockWatcher(rpcUrl: string, intervalMs = 20) {
   };
 }
 
+const cursorOf = async (stack: BenchStack) =>
+  Number((await stack.db.query<{ block_number: number }>('SELECT block_number FROM chain_cursors WHERE chain_id = $1', [CHAIN_ID]))[0]?.block_number ?? NaN);
+
+/**
+ * Waits (at most timeoutMs) until the follower's cursor is within a block of the head, so a measurement does not
+ * start with what came before it; how far behind it was and how long that took.
+ */
+async function followerSettled(stack: BenchStack, watcher: ReturnType<typeof blockWatcher>, timeoutMs = 30_000) {
+  const t0 = Date.now();
+  const behind = Math.max(0, watcher.head() - (await cursorOf(stack)));
+  await pollUntil(async () => (watcher.head() - (await cursorOf(stack)) <= 1 ? true : undefined),
+    { timeoutMs, intervalMs: 100, what: () => 'the chain event follower did not catch up with the head' }).catch(() => undefined);
+  return { behindBlocks: behind, waitedMs: Date.now() - t0 };
+}
+
 const wallet = (index: number, provider: JsonRpcProvider) => {
   const { mnemonic, path } = anvilAccount(index);
   return HDNodeWallet.fromPhrase(mnemonic, undefined, path).connect(provider);
 };
 
-async function send(signer: HDNodeWallet, to: string, data: string) {
-  const tx = await signer.sendTransaction({ to, data });
-  const receipt = await tx.wait(1, 60_000);
-  if (receipt?.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
-  return receipt;
+/**
+ * Sends transactions from `signer` with consecutive nonces all at once (so they share blocks) and waits until
+ * each is mined; their receipts.
+ */
+async function sendAll(provider: JsonRpcProvider, signer: HDNodeWallet, txs: { to?: string; data: string }[]) {
+  const nonce = await provider.getTransactionCount(signer.address, 'pending');
+  const fees = await provider.getFeeData();
+  const hashes: string[] = [];
+  for (const [i, tx] of txs.entries()) {
+    const gasLimit = ((await provider.estimateGas({ from: signer.address, ...tx })) * 12n) / 10n;
+    const raw = await signer.signTransaction({
+      type: 2, chainId: CHAIN_ID, nonce: nonce + i, ...tx, gasLimit, maxFeePerGas: fees.maxFeePerGas! * 4n + GWEI, maxPriorityFeePerGas: fees.maxPriorityFeePerGas!,
+    });
+    hashes.push(await rpc(provider._getConnection().url, 'eth_sendRawTransaction', [raw]));
+  }
+  return Promise.all(hashes.map(async (hash) => {
+    const receipt = await provider.waitForTransaction(hash, 1, 60_000);
+    if (receipt?.status !== 1) throw new Error(`transaction ${hash} failed`);
+    return receipt;
+  }));
 }
 
 /**
@@ -81,7 +111,7 @@ export async function subscriptionFollowPhase(opts: {
   stack: BenchStack; api: Api; worker: EngineRole; receiverUrl: string; arrivals: Arrival[]; samples: number; seconds: number; transfersPerBlock: number;
 }) {
   const { stack, api } = opts;
-  const provider = new JsonRpcProvider(stack.anvilRpcUrl, CHAIN_ID, { staticNetwork: true, cacheTimeout: -1 });
+  const provider = new JsonRpcProvider(stack.anvilRpcUrl, CHAIN_ID, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 100 });
   const watcher = blockWatcher(stack.anvilRpcUrl);
   const created: { subscriptions: string[]; endpoint?: string } = { subscriptions: [] };
   try {
@@ -96,10 +126,23 @@ export async function subscriptionFollowPhase(opts: {
       return res.body.id as string;
     };
 
+    // Both collections at once, then what each needs minted at once: a few blocks in all.
+    const t0 = Date.now();
+    const deployed = await sendAll(provider, signer, [{ data: await deployData(signer.address) }, { data: await deployData(signer.address) }]);
+    const [latencyContract, followContract] = deployed.map((r) => r.contractAddress!);
+    const pool = Array.from({ length: 100 }, () => Wallet.createRandom().address);
+    // The follow run's pool wallets hold a token already, so each of its blocks writes balances that exist (as
+    // the chain phase's batch does) and a block of transfersPerBlock fits the block gas limit.
+    await sendAll(provider, signer, [
+      { to: latencyContract, data: abi.encodeFunctionData('mintBatch', [Array(opts.samples).fill(signer.address)]) },
+      { to: followContract, data: abi.encodeFunctionData('mintBatch', [pool]) },
+    ]);
+    const setupSeconds = (Date.now() - t0) / 1000;
+
     // --- Latency: logs → webhook arrival.
-    const latencyContract = await (await deployCollection(signer)).getAddress();
-    await send(signer, latencyContract, abi.encodeFunctionData('mintBatch', [Array(opts.samples).fill(signer.address)]));
+    const t1 = Date.now();
     await subscribe({ kind: 'contract', contractAddress: latencyContract });
+    const latencySettled = await followerSettled(stack, watcher);
     let nonce = await provider.getTransactionCount(signer.address, 'pending');
     const fees = await provider.getFeeData();
     const sentHashes = new Set<string>();
@@ -131,12 +174,15 @@ export async function subscriptionFollowPhase(opts: {
       return found.length >= opts.samples ? found : undefined;
     }, { timeoutMs: 60_000, intervalMs: 100, what: () => `not every transfer's chain event arrived (${opts.samples} sent)` });
     const latencies = latencyArrivals.map(latencyOf).filter((x): x is number => x !== undefined);
+    const latencySeconds = (Date.now() - t1) / 1000;
 
     // --- Keeping up: blocks of transfersPerBlock mints.
-    const follow = await keepUp({ ...opts, provider, signer, watcher, subscribe, chainArrivals });
+    const t2 = Date.now();
+    const follow = await keepUp({ ...opts, provider, signer, watcher, subscribe, chainArrivals, contract: followContract, pool });
     return {
+      seconds: { setup: num(setupSeconds), latency: num(latencySeconds), follow: num((Date.now() - t2) / 1000) },
       logsToArrivalMs: { ...p50p99(latencies), max: num(Math.max(...latencies)) },
-      latency: { confirmations: 0, transfers: opts.samples, eventType: 'contract.transfer', followerPollIntervalMs: stack.chain.pollIntervalMs },
+      latency: { confirmations: 0, transfers: opts.samples, eventType: 'contract.transfer', followerPollIntervalMs: stack.chain.pollIntervalMs, followerBeforehand: latencySettled },
       ...follow,
     };
   } finally {
@@ -151,14 +197,10 @@ async function keepUp(opts: {
   stack: BenchStack; worker: EngineRole; arrivals: Arrival[]; seconds: number; transfersPerBlock: number;
   provider: JsonRpcProvider; signer: HDNodeWallet; watcher: ReturnType<typeof blockWatcher>;
   subscribe: (body: Record<string, unknown>) => Promise<string>; chainArrivals: (type: string, contract: string) => Arrival[];
+  contract: string; pool: string[];
 }) {
-  const { stack, provider, signer, watcher } = opts;
-  const pool = Array.from({ length: 100 }, () => Wallet.createRandom().address);
+  const { stack, provider, signer, watcher, contract, pool } = opts;
   const subscribed = pool.slice(0, 10);
-  const contract = await (await deployCollection(signer)).getAddress();
-  // Every pool wallet holds a token already, so each block's mints write balances that exist (as the chain
-  // phase's batch does), and a block of transfersPerBlock fits the block gas limit.
-  await send(signer, contract, abi.encodeFunctionData('mintBatch', [pool]));
   for (const address of subscribed) await opts.subscribe({ kind: 'wallet', address, direction: 'inbound' });
 
   const recipients = Array.from({ length: opts.transfersPerBlock }, (_, i) => pool[i % pool.length]);
@@ -181,7 +223,6 @@ async function keepUp(opts: {
   }
   const hashes = raw.map((r) => Transaction.from(r).hash!);
 
-  const cursorOf = async () => Number((await stack.db.query<{ block_number: number }>('SELECT block_number FROM chain_cursors WHERE chain_id = $1', [CHAIN_ID]))[0]?.block_number ?? NaN);
   const gauge = async () => {
     const text = await (await fetch(`${opts.worker.url}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith('nft_engine_chain_events_lag_blocks{') && l.includes('chain="anvil"'));
@@ -190,18 +231,26 @@ async function keepUp(opts: {
   const samples: { at: number; head: number; cursor: number }[] = [];
   const gaugeSamples: { at: number; lag: number }[] = [];
   let sampling = true;
+  // Two loops: the worker's /metrics answers late when the worker is busy, which must not thin the cursor samples.
   const sampler = (async () => {
-    let k = 0;
     while (sampling) {
       try {
         const head = watcher.head();
-        samples.push({ at: Date.now(), head, cursor: await cursorOf() });
-        if (k++ % 5 === 0) gaugeSamples.push({ at: Date.now(), lag: await gauge() });
+        samples.push({ at: Date.now(), head, cursor: await cursorOf(stack) });
       } catch { /* the next sample */ }
       await sleep(100);
     }
   })();
+  const gaugeSampler = (async () => {
+    while (sampling) {
+      try {
+        gaugeSamples.push({ at: Date.now(), lag: await gauge() });
+      } catch { /* the next sample */ }
+      await sleep(250);
+    }
+  })();
 
+  const settled = await followerSettled(stack, watcher);
   await watcher.nextBlock();
   const cpu0 = cpuSeconds(opts.worker.child.pid);
   const rpc0 = stack.proxy.snapshot();
@@ -225,17 +274,19 @@ async function keepUp(opts: {
   const logsPerBlock = new Map<number, number>();
   for (const r of receipts) logsPerBlock.set(r!.blockNumber, (logsPerBlock.get(r!.blockNumber) ?? 0) + r!.logs.length);
   // The follower is done with the run once its cursor reaches the last loaded block.
-  const caughtUp = await pollUntil(async () => ((await cursorOf()) >= last ? Date.now() : undefined),
+  const caughtUp = await pollUntil(async () => ((await cursorOf(stack)) >= last ? Date.now() : undefined),
     { timeoutMs: 120_000, intervalMs: 50, what: () => `the follower did not reach block ${last}` });
   const cpu1 = cpuSeconds(opts.worker.child.pid);
   const rpcCalls = countsBetween(rpc0, stack.proxy.snapshot());
   await sleep(600);
   sampling = false;
-  await sampler;
+  await Promise.all([sampler, gaugeSampler]);
 
   const during = samples.filter((s) => s.head >= first && s.at <= caughtUp);
   const lags = during.map((s) => s.head - s.cursor);
-  const atLast = samples.filter((s) => s.head === last);
+  // The end of the loaded run: the last sample before the block after it appeared.
+  const afterLast = watcher.firstSeen.get(last + 1) ?? Infinity;
+  const atEnd = samples.filter((s) => s.at < afterLast && s.head <= last).at(-1);
   const gaugeDuring = gaugeSamples.filter((g) => g.at >= (watcher.firstSeen.get(first) ?? sendAt) && g.at <= caughtUp + 600).map((g) => g.lag).filter(Number.isFinite);
 
   // Events recorded for the loaded blocks, and how many of them reached the receiver.
@@ -249,7 +300,7 @@ async function keepUp(opts: {
   return {
     followLagBlocks: {
       max: lags.length ? Math.max(...lags) : null,
-      end: atLast.length ? atLast.at(-1)!.head - atLast.at(-1)!.cursor : null,
+      end: atEnd ? atEnd.head - atEnd.cursor : null,
       gaugeMax: gaugeDuring.length ? Math.max(...gaugeDuring) : null,
     },
     follow: {
@@ -269,6 +320,8 @@ async function keepUp(opts: {
       /** JSON-RPC calls the engine made meanwhile (the stack's proxy), by method. */
       rpcCalls,
       lagSamples: lags.length,
+      /** How far behind the follower was before the run, and how long the bench waited for it to catch up. */
+      followerBeforehand: settled,
     },
   };
 }
