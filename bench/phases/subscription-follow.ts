@@ -1,7 +1,7 @@
 import { HDNodeWallet, Interface, JsonRpcProvider, Transaction, Wallet } from 'ethers';
 import artifact from '../../artifacts/NftCollection721.json';
 import type { Api } from '../api';
-import { anvilAccount, BLOCK_TIME_SECONDS, CHAIN_ID, RECIPIENT } from '../config';
+import { anvilAccount, BLOCK_TIME_SECONDS, CHAIN_ID, QUICK, RECIPIENT } from '../config';
 import { deployData } from '../contract';
 import { cpuSeconds } from '../proc';
 import { countsBetween } from '../rpc-proxy';
@@ -229,16 +229,23 @@ async function keepUp(opts: {
     return line ? Number(line.trim().split(/\s+/).at(-1)) : NaN;
   };
   const samples: { at: number; head: number; cursor: number }[] = [];
+  /** When the cursor was first seen at or past each block. */
+  const cursorReached = new Map<number, number>();
   const gaugeSamples: { at: number; lag: number }[] = [];
   let sampling = true;
   // Two loops: the worker's /metrics answers late when the worker is busy, which must not thin the cursor samples.
   const sampler = (async () => {
+    let previous = NaN;
     while (sampling) {
       try {
         const head = watcher.head();
-        samples.push({ at: Date.now(), head, cursor: await cursorOf(stack) });
+        const cursor = await cursorOf(stack);
+        const at = Date.now();
+        samples.push({ at, head, cursor });
+        if (Number.isFinite(previous)) for (let b = previous + 1; b <= cursor; b++) cursorReached.set(b, at);
+        if (!(cursor < previous)) previous = cursor;
       } catch { /* the next sample */ }
-      await sleep(100);
+      await sleep(50);
     }
   })();
   const gaugeSampler = (async () => {
@@ -266,21 +273,28 @@ async function keepUp(opts: {
   const timeoutMs = (blocks + 30) * BLOCK_TIME_SECONDS * 1000 * 2;
   await pollUntil(async () => ((await provider.getTransactionCount(signer.address, 'latest')) >= nonce ? true : undefined),
     { timeoutMs, intervalMs: 200, what: () => 'keep-up mint batches not all mined' });
-  const receipts = await Promise.all(hashes.map((h) => provider.getTransactionReceipt(h)));
-  if (receipts.some((r) => r?.status !== 1)) throw new Error('a keep-up mint batch failed');
-  const loaded = receipts.map((r) => r!.blockNumber);
+  // Where each landed, read lightly (a receipt of 1,000 logs is heavy to parse): the transactions, not their receipts.
+  const loaded: number[] = [];
+  for (const h of hashes) loaded.push(Number((await rpc(stack.anvilRpcUrl, 'eth_getTransactionByHash', [h])).blockNumber));
   const first = Math.min(...loaded);
   const last = Math.max(...loaded);
-  const logsPerBlock = new Map<number, number>();
-  for (const r of receipts) logsPerBlock.set(r!.blockNumber, (logsPerBlock.get(r!.blockNumber) ?? 0) + r!.logs.length);
   // The follower is done with the run once its cursor reaches the last loaded block.
-  const caughtUp = await pollUntil(async () => ((await cursorOf(stack)) >= last ? Date.now() : undefined),
-    { timeoutMs: 120_000, intervalMs: 50, what: () => `the follower did not reach block ${last}` });
+  // Bounded: a follower far behind is reported as such (reachedLastBlock false), not waited for.
+  const reached = await pollUntil(async () => cursorReached.get(last),
+    { timeoutMs: QUICK ? 30_000 : 120_000, intervalMs: 50, what: () => `the follower did not reach block ${last}` }).catch(() => undefined);
+  const caughtUp = reached ?? Date.now();
   const cpu1 = cpuSeconds(opts.worker.child.pid);
   const rpcCalls = countsBetween(rpc0, stack.proxy.snapshot());
   await sleep(600);
   sampling = false;
   await Promise.all([sampler, gaugeSampler]);
+
+  // Now that the follower is done, the receipts (raw JSON, parsed natively): logs and gas per block.
+  const receipts: { status: string; blockNumber: string; gasUsed: string; logs: unknown[] }[] = [];
+  for (const h of hashes) receipts.push(await rpc(stack.anvilRpcUrl, 'eth_getTransactionReceipt', [h]));
+  if (receipts.some((r) => Number(r.status) !== 1)) throw new Error('a keep-up mint batch failed');
+  const logsPerBlock = new Map<number, number>();
+  for (const r of receipts) logsPerBlock.set(Number(r.blockNumber), (logsPerBlock.get(Number(r.blockNumber)) ?? 0) + r.logs.length);
 
   const during = samples.filter((s) => s.head >= first && s.at <= caughtUp);
   const lags = during.map((s) => s.head - s.cursor);
@@ -288,15 +302,31 @@ async function keepUp(opts: {
   const afterLast = watcher.firstSeen.get(last + 1) ?? Infinity;
   const atEnd = samples.filter((s) => s.at < afterLast && s.head <= last).at(-1);
   const gaugeDuring = gaugeSamples.filter((g) => g.at >= (watcher.firstSeen.get(first) ?? sendAt) && g.at <= caughtUp + 600).map((g) => g.lag).filter(Number.isFinite);
+  // Per loaded block: seen by the bench → the follower's cursor there.
+  const blockToCursor = [...new Set(loaded)].map((b) => (cursorReached.get(b) ?? NaN) - (watcher.firstSeen.get(b) ?? NaN)).filter(Number.isFinite);
 
   // Events recorded for the loaded blocks, and how many of them reached the receiver.
   const expected = subscribed.length * Math.ceil(opts.transfersPerBlock / pool.length) * loaded.length;
   const delivered = await pollUntil(async () => {
     const got = opts.chainArrivals('wallet.inbound_transfer', contract).filter((a) => loaded.includes(Number((a.event as any).data.block_number)));
     return got.length >= expected ? got : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 200, what: () => 'not every keep-up event arrived' }).catch(() =>
+  }, { timeoutMs: QUICK ? 15_000 : 60_000, intervalMs: 200, what: () => 'not every keep-up event arrived' }).catch(() =>
     opts.chainArrivals('wallet.inbound_transfer', contract).filter((a) => loaded.includes(Number((a.event as any).data.block_number))));
   const lastSeen = watcher.firstSeen.get(last);
+  // BENCH_FOLLOW_TIMELINE=1: per loaded block, ms from the first one's appearance to its own, to the cursor there, to its first and last event.
+  if (process.env.BENCH_FOLLOW_TIMELINE) {
+    const arrivalsByBlock = new Map<number, number[]>();
+    for (const a of delivered) {
+      const b = Number((a.event as any).data.block_number);
+      arrivalsByBlock.set(b, [...(arrivalsByBlock.get(b) ?? []), a.at]);
+    }
+    const t = watcher.firstSeen.get(first) ?? sendAt;
+    const timeline = [...new Set(loaded)].map((b) => ({
+      block: b, seen: (watcher.firstSeen.get(b) ?? NaN) - t, cursor: (cursorReached.get(b) ?? NaN) - t,
+      firstEvent: Math.min(...(arrivalsByBlock.get(b) ?? [NaN])) - t, lastEvent: Math.max(...(arrivalsByBlock.get(b) ?? [NaN])) - t,
+    }));
+    console.error(JSON.stringify(timeline));
+  }
   return {
     followLagBlocks: {
       max: lags.length ? Math.max(...lags) : null,
@@ -307,13 +337,16 @@ async function keepUp(opts: {
       blocks: new Set(loaded).size,
       transfersPerBlock: { requested: opts.transfersPerBlock, min: Math.min(...logsPerBlock.values()), max: Math.max(...logsPerBlock.values()) },
       seconds: opts.seconds,
-      gasPerBlock: num(receipts.reduce((sum, r) => sum + Number(r!.gasUsed), 0) / new Set(loaded).size, 0),
+      gasPerBlock: num(receipts.reduce((sum, r) => sum + Number(r.gasUsed), 0) / new Set(loaded).size, 0),
       blockGasLimit,
       subscribedWallets: subscribed.length,
       eventsExpected: expected,
       eventsDelivered: delivered.length,
       /** From when the bench saw the last loaded block to when the follower's cursor reached it. */
-      lastBlockCatchUpMs: lastSeen === undefined ? null : caughtUp - lastSeen,
+      lastBlockCatchUpMs: lastSeen === undefined || reached === undefined ? null : caughtUp - lastSeen,
+      reachedLastBlock: reached !== undefined,
+      /** Per loaded block, from when the bench saw it to when the follower's cursor was there. */
+      blockToCursorMs: { ...p50p99(blockToCursor), max: num(Math.max(...blockToCursor)) },
       lastEventAfterLastBlockMs: lastSeen === undefined || delivered.length === 0 ? null : Math.max(...delivered.map((a) => a.at)) - lastSeen,
       /** The worker's CPU from the first send until its cursor reached the last loaded block (its deliveries included) ÷ blocks. */
       workerCpuMsPerBlock: num(((cpu1 - cpu0) * 1000) / new Set(loaded).size, 0),
