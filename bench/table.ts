@@ -50,7 +50,8 @@ export function subscriptionRows(c: any): [string, string, string, string][] {
     ['  decode / lookup / match / build, CPU ms', '', (['decode', 'lookup', 'match', 'build'] as const).map((k) => show(m.stepsMedian[k].cpuMs)).join(' / '), ''],
     [`subscriptions: logs → webhook arrival p50 / p99 (confirmations 0, ${c.logsToArrivalMs.samples} transfers)`, '', `${show(c.logsToArrivalMs.p50)} / ${show(c.logsToArrivalMs.p99)} ms`, ''],
     [`subscriptions: lag behind ${f.blocks} blocks of ${f.transfersPerBlock.requested} transfers, max / end (blocks)`, '', `${show(c.followLagBlocks.max)} / ${show(c.followLagBlocks.end)}`, ''],
-    ['  last loaded block → cursor there; worker CPU ms per block', '', `${show(f.lastBlockCatchUpMs, ' ms')}; ${show(f.workerCpuMsPerBlock)}`, ''],
+    ['  loaded block seen → follower\'s cursor there p50 / max; worker CPU ms per block', '',
+      `${show(f.blockToCursorMs.p50)} / ${show(f.blockToCursorMs.max)} ms${f.reachedLastBlock ? '' : ' (last block not reached)'}; ${show(f.workerCpuMsPerBlock)}`, ''],
   ];
 }
 
