@@ -33,6 +33,15 @@ export const KNOBS = {
   webhookEvents: knob('BENCH_WEBHOOK_EVENTS', 300, 60),
   /** Action workflows whose Temporal history is fetched and counted. */
   historySample: knob('BENCH_HISTORY_SAMPLE', 20, 10),
+  /** Chain events: a block of this many ERC-721 transfer logs matched against this many subscriptions, median of the repetitions. */
+  matchLogs: knob('BENCH_MATCH_LOGS', 2000, 2000),
+  matchSubscriptions: knob('BENCH_MATCH_SUBSCRIPTIONS', 10_000, 10_000),
+  matchRepetitions: knob('BENCH_MATCH_REPETITIONS', 9, 5),
+  /** Chain events: transfers (one a block) whose event's arrival is timed. */
+  followLatencySamples: knob('BENCH_FOLLOW_LATENCY_SAMPLES', 30, 10),
+  /** Chain events: blocks (seconds) carrying BENCH_FOLLOW_TRANSFERS mints each that the follower must keep up with. */
+  followSeconds: knob('BENCH_FOLLOW_SECONDS', 60, 10),
+  followTransfers: knob('BENCH_FOLLOW_TRANSFERS', 1000, 1000),
 };
 
 export const RECIPIENT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';

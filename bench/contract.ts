@@ -36,6 +36,11 @@ export function mintCalldata(i: number, owner: string): string {
   return abi.encodeFunctionData(fn, fn.inputs.map((p) => valueFor(p, { owner, i })));
 }
 
+/** The data of a transaction deploying a collection owned by `owner`. */
+export async function deployData(owner: string): Promise<string> {
+  return (await new ContractFactory(abi, bytecode).getDeployTransaction(...abi.deploy.inputs.map((p) => valueFor(p, { owner, i: 0 })))).data;
+}
+
 /** Deploys a collection owned by the signer's address. */
 export async function deployCollection(signer: Signer): Promise<Contract> {
   const owner = await signer.getAddress();

@@ -9,6 +9,7 @@ import { chainLimits, pipelinedPhase, presignedPhase } from './phases/chain';
 import { embeddedAcceptPhase, stopEmbedded } from './phases/embedded';
 import { floorPhase } from './phases/floor';
 import { historyCounts, singleMints } from './phases/single';
+import { subscriptionsPhase } from './phases/subscriptions';
 import { webhookThroughput } from './phases/webhooks';
 import { ACTION_EVENT_TYPE_NAMES } from '../src/webhooks/event-types';
 import { startBenchReceiver } from './receiver';
@@ -117,6 +118,13 @@ async function main() {
     const accept = await timed('accept', () => acceptPhase({ api, collectionId, rate: KNOBS.acceptRate, seconds: KNOBS.acceptSeconds, metricsUrl: apiUrl }));
     rssByPhase.accept = num(stack.workerRssMiB());
 
+    // Last: its full blocks raise the base fee and its chain events keep the dispatcher busy.
+    say('subscriptions: chain event follower — matching cost, logs → webhook latency, keeping up with full blocks');
+    const subscriptions = await timed('subscriptions', () => subscriptionsPhase({ stack: stack!, api, worker, receiverUrl: receiver.url, arrivals: receiver.arrivals }))
+      .catch((err) => ({ matchCpuMs: null, matchWallMs: null, logsToArrivalMs: null, followLagBlocks: null, failed: (err as Error).message.slice(0, 500) }));
+    if ('failed' in subscriptions) say(`subscriptions failed: ${subscriptions.failed}`);
+    rssByPhase.subscriptions = num(stack.workerRssMiB());
+
     const singleRate = single.result.mintsPerSecond ?? NaN;
     const result = {
       benchmark: 'throughput',
@@ -161,6 +169,7 @@ async function main() {
         ratio3000To300: num((growth3000.perMintMs ?? NaN) / (growth300.perMintMs ?? NaN), 3),
         at300: growth300, at3000: growth3000, at300Again: again,
       },
+      subscriptions,
       worker: { rssMiB: rssByPhase.accept, rssMiBByPhase: rssByPhase },
     };
     result.durationSeconds = Math.round((Date.now() - began) / 1000);

@@ -31,11 +31,28 @@ export function printTable(r: any) {
     ['gas: single mint / batched mint per token', '', `${show(r.gas.singleMint)} / ${show(r.gas.batchMintPerToken)}`, ''],
     [`growth: ms per mint at ${r.growth.mints.at300} / ${r.growth.mints.at3000} / ${r.growth.mints.at300} again`, show(r.growth.perMintMsAt300, ` (at ${r.growth.mints.at300})`),
       `${show(r.growth.perMintMsAt300)} / ${show(r.growth.perMintMsAt3000)} / ${show(r.growth.perMintMsAt300Again)}`, show(r.growth.ratio3000To300)],
-    ['worker RSS MiB at the end', '', show(r.worker.rssMiB), ''],
+    ['worker RSS MiB after accept', '', show(r.worker.rssMiB), ''],
+    ...subscriptionRows(r.subscriptions),
   ];
   console.log(`\n| ${r.quick ? 'QUICK ' : ''}${r.date} | limit (same run) | measured | ratio |`);
   console.log('| --- | --- | --- | --- |');
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+export function subscriptionRows(c: any): [string, string, string, string][] {
+  if (!c) return [];
+  if (c.failed) return [['subscriptions (chain events)', '', `failed: ${c.failed}`, '']];
+  const m = c.match;
+  const f = c.follow;
+  return [
+    [`subscriptions: match ${m.logs} transfer logs vs ${m.subscriptions} subscriptions, CPU / wall ms (median of ${m.repetitions})`, show(c.matchCpuLimitMs, ' ms CPU'),
+      `${show(c.matchCpuMs)} / ${show(c.matchWallMs)} ms, ${m.matchedEvents} events`, show(ratio(c.matchCpuMs, c.matchCpuLimitMs))],
+    ['  decode / lookup / match / build, CPU ms', '', (['decode', 'lookup', 'match', 'build'] as const).map((k) => show(m.stepsMedian[k].cpuMs)).join(' / '), ''],
+    [`subscriptions: logs → webhook arrival p50 / p99 (confirmations 0, ${c.logsToArrivalMs.samples} transfers)`, '', `${show(c.logsToArrivalMs.p50)} / ${show(c.logsToArrivalMs.p99)} ms`, ''],
+    [`subscriptions: lag behind ${f.blocks} blocks of ${f.transfersPerBlock.requested} transfers, max / end (blocks)`, '', `${show(c.followLagBlocks.max)} / ${show(c.followLagBlocks.end)}`, ''],
+    ['  loaded block seen → follower\'s cursor there p50 / max; worker CPU ms per block', '',
+      `${show(f.blockToCursorMs.p50)} / ${show(f.blockToCursorMs.max)} ms${f.reachedLastBlock ? '' : ' (last block not reached)'}; ${show(f.workerCpuMsPerBlock)}`, ''],
+  ];
 }
 
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 1000) / 1000);
