@@ -59,7 +59,6 @@ export interface DecodedLogs {
 }
 
 const coder = AbiCoder.defaultAbiCoder();
-const address = (topic: string) => getAddress(`0x${topic.slice(26)}`);
 const word = (data: string, index: number) => BigInt(`0x${data.slice(2 + index * 64, 2 + (index + 1) * 64)}`);
 
 /**
@@ -70,9 +69,17 @@ const word = (data: string, index: number) => BigInt(`0x${data.slice(2 + index *
  */
 export function decodeTokenLogs(logs: readonly RawLog[]): DecodedLogs {
   const decoded: DecodedLogs = { transfers: [], payments: [], metadataUpdates: [] };
+  // Checksumming hashes each address; a block repeats the same few contracts and wallets many times.
+  const checksummed = new Map<string, string>();
+  const checksum = (raw: string) => {
+    let found = checksummed.get(raw);
+    if (!found) checksummed.set(raw, (found = getAddress(raw)));
+    return found;
+  };
+  const address = (topic: string) => checksum(`0x${topic.slice(26)}`);
   for (const log of logs) {
     const [topic] = log.topics;
-    const base = { contract: getAddress(log.address), transaction: log.transactionHash, logIndex: Number(log.logIndex) };
+    const base = { contract: checksum(log.address), transaction: log.transactionHash, logIndex: Number(log.logIndex) };
     try {
       if (topic === TOPICS.transfer && log.topics.length === 4) {
         decoded.transfers.push({

@@ -1,5 +1,6 @@
 import type { JsonRpcProvider } from 'ethers';
 import { decodeTokenLogs, FOLLOWED_TOPICS, type DecodedLogs, type MetadataUpdate, type RawLog } from '../chain/token-logs';
+import { rawRpc } from '../chain/raw-rpc';
 import type { ChainConfig } from '../config';
 import type { Database, Queryable } from '../db/database';
 import type { LogFn } from '../log';
@@ -23,6 +24,8 @@ const BLOCKS_PER_ROUND = 50;
 /** A `BatchMetadataUpdate` over more tokens than this reports the first ones only. */
 const METADATA_TOKENS_PER_UPDATE = 100;
 const LOGS_KEPT = 256;
+/** How often a follower at the head asks for a new one: events at confirmations 0 leave within this of their block. */
+const HEAD_POLL_MS = 200;
 const ZERO = '0x0000000000000000000000000000000000000000';
 
 export interface EventFollowerDeps {
@@ -76,42 +79,45 @@ export class ChainEventFollower {
 
   private async run() {
     while (!this.stopped) {
+      let behind = false;
       try {
-        await this.followToHead();
+        behind = await this.followToHead();
       } catch (err) {
         this.deps.log('chain events: could not follow the chain; trying again', { chain: this.deps.chain.name, error: (err as Error).message });
       }
-      await new Promise((r) => setTimeout(r, this.deps.chain.pollIntervalMs));
+      // Behind the head (a round's worth of blocks done), it goes on at once; at the head it looks again shortly.
+      if (!behind) await new Promise((r) => setTimeout(r, Math.min(this.deps.chain.pollIntervalMs, HEAD_POLL_MS)));
     }
   }
 
-  /** Processes the blocks from the cursor towards the head, if this process holds the chain. */
-  async followToHead() {
+  /** Processes the blocks from the cursor towards the head, if this process holds the chain; true if it stopped short of the head. */
+  async followToHead(): Promise<boolean> {
     const { db, chain, holder } = this.deps;
     const head = await this.readBlock('latest');
     // A chain followed for the first time starts at its head: subscriptions are about what happens from now.
     const held = await leaseChainCursor(db, chain.chainId, holder, LEASE_MS, { number: head.number - 1, hash: head.parentHash, parentHash: '', timestamp: 0 });
-    if (!held) return;
+    if (!held) return false;
     let cursor: BlockRef = held;
     this.deps.metrics.chainEventsLag.set({ chain: chain.name }, head.number - cursor.number);
     for (let round = 0; round < BLOCKS_PER_ROUND && !this.stopped; round++) {
       if (cursor.number >= head.number) {
         // A reorg to a branch no longer than the one processed shows only in the hash at the cursor.
         const canonical = cursor.number === head.number ? head : await this.readBlock(cursor.number).catch(() => undefined);
-        if (canonical?.hash.toLowerCase() === cursor.hash.toLowerCase()) return;
+        if (canonical?.hash.toLowerCase() === cursor.hash.toLowerCase()) return false;
       } else {
         const next: BlockRef = cursor.number + 1 === head.number ? head : await this.readBlock(cursor.number + 1);
         if (next.parentHash.toLowerCase() === cursor.hash.toLowerCase()) {
-          if (!(await this.process(next))) return;
+          if (!(await this.process(next))) return false;
           cursor = next;
           this.deps.metrics.chainEventsLag.set({ chain: chain.name }, head.number - cursor.number);
           continue;
         }
       }
       const previous = await this.stepBack(cursor, head);
-      if (!previous) return;
+      if (!previous) return false;
       cursor = previous;
     }
+    return !this.stopped;
   }
 
   /** Unwinds the block at the cursor, which a reorg replaced; undefined when the follower must start over. */
@@ -220,7 +226,7 @@ export class ChainEventFollower {
   private async logsOf(blockHash: string): Promise<DecodedLogs> {
     let logs = this.logs.get(blockHash);
     if (!logs) {
-      const raw = await this.deps.provider.send('eth_getLogs', [{ blockHash, topics: [FOLLOWED_TOPICS] }]) as RawLog[];
+      const raw = await rawRpc<RawLog[]>(this.deps.chain.rpcUrl, 'eth_getLogs', [{ blockHash, topics: [FOLLOWED_TOPICS] }]);
       logs = decodeTokenLogs(raw);
       if (this.logs.size >= LOGS_KEPT) this.logs.delete(this.logs.keys().next().value!);
       this.logs.set(blockHash, logs);
