@@ -28,9 +28,6 @@ export async function reserveNonce(
 ): Promise<number> {
   const address = scope.address.toLowerCase();
   return db.transaction(async (tx) => {
-    const [held] = await tx.query<{ nonce: number }>('SELECT nonce FROM nonce_leases WHERE holder = $1', [holder]);
-    if (held) return held.nonce;
-
     await tx.query('INSERT INTO signer_nonces (chain_id, address, next_nonce) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
       scope.chainId, address, chain.pending,
     ]);
@@ -38,6 +35,10 @@ export async function reserveNonce(
       'SELECT next_nonce FROM signer_nonces WHERE chain_id = $1 AND address = $2 FOR UPDATE',
       [scope.chainId, address],
     );
+    // Looked up under the address's lock: two runs of the same steps at once (a workflow task given to another
+    // worker while the first still ran it) must find one lease, not take a nonce each and send twice.
+    const [held] = await tx.query<{ nonce: number }>('SELECT nonce FROM nonce_leases WHERE holder = $1', [holder]);
+    if (held) return held.nonce;
     // Leases below the mined count are settled: broadcast ones are done, released ones were used elsewhere. An
     // action still pending keeps its lease, so its steps running again after a crash find the nonce they used.
     await tx.query(

@@ -32,6 +32,27 @@ describe.each(backends)('nonce leases on %s', (_name, open) => {
     expect(await reserveNonce(db, scope, 'a7', chain(0))).toBe(nonces[7]);
   });
 
+  test('the same holder asking twice at once gets one nonce, and one lease', async () => {
+    // The first holds the address's lock (in its admission) while the second asks.
+    let inside!: () => void;
+    let leave!: () => void;
+    const entered = new Promise<void>((r) => (inside = r));
+    const gate = new Promise<void>((r) => (leave = r));
+    const first = reserveNonce(db, scope, 'twice', chain(0), async () => {
+      inside();
+      await gate;
+      return 0;
+    });
+    await entered;
+    const second = reserveNonce(db, scope, 'twice', chain(0));
+    await new Promise((r) => setTimeout(r, 200));
+    leave();
+    const twice = await Promise.all([first, second]);
+    expect(twice[0]).toBe(twice[1]);
+    const leases = await db.query('SELECT nonce FROM nonce_leases WHERE holder = $1', ['twice']);
+    expect(leases).toHaveLength(1);
+  });
+
   test('a nonce keeps the first transaction signed at it; a nonce given out again starts with none', async () => {
     const nonce = await reserveNonce(db, scope, 'signs', chain(0));
     expect(await keptSignature(db, 'signs', nonce)).toBeUndefined();
