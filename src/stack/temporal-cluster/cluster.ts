@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnService, type Service } from '../process';
 import { findTemporalServer } from './binaries';
@@ -8,6 +8,14 @@ import { CLUSTER_SERVICES, serverConfig, type ClusterPorts, type ClusterService 
 
 /** Shared with docker-compose.yml, so both run the server with the same dynamic configuration. */
 export const DYNAMIC_CONFIG_FILE = path.resolve(__dirname, '../../../deploy/temporal/dynamicconfig.yaml');
+
+const logTail = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8').slice(-1500);
+  } catch {
+    return '(no log)';
+  }
+};
 
 export interface ClusterOptions {
   /** PostgreSQL for Temporal's stores: the URL's database and `<database>_visibility`, created if missing. */
@@ -67,7 +75,8 @@ export async function startTemporalCluster(opts: ClusterOptions): Promise<Tempor
     // Any service exiting while we wait fails the start at once, naming its log.
     const anyExit = new Promise<never>((_, reject) => {
       for (const service of CLUSTER_SERVICES) {
-        services[service].child.once('exit', (code, signal) => reject(new Error(`the Temporal ${service} service exited (${code ?? signal}) while starting: see ${logFile(service)}`)));
+        services[service].child.once('exit', (code, signal) => reject(new Error(
+          `the Temporal ${service} service exited (${code ?? signal}) while starting; the end of ${logFile(service)}:\n${logTail(logFile(service))}`)));
       }
     });
     let settled = false;

@@ -13,6 +13,8 @@ export interface ClusterPorts {
 /** Temporal's default layout (7233 frontend, 7234 history, 7235 matching, 7239 worker, 6933… membership, 7243 HTTP) moved to `frontend`. */
 export function portsFrom(frontend: number): ClusterPorts {
   const offsets: Record<ClusterService, number> = { frontend: 0, history: 1, matching: 2, worker: 6 };
+  // Temporal keeps the ports in a smallint column (cluster_membership.rpc_port).
+  if (frontend < 1324 || frontend > 32_757) throw new Error(`the frontend port ${frontend}: a cluster's ports are 1024–32767 (the frontend's 300 below to 10 above it)`);
   const by = (base: number) => Object.fromEntries(CLUSTER_SERVICES.map((s) => [s, base + offsets[s]])) as Record<ClusterService, number>;
   return { grpc: by(frontend), membership: by(frontend - 300), http: frontend + 10 };
 }

@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '../ports';
+import { freePortIn } from '../ports';
 import { startTemporalCluster, type TemporalCluster } from './cluster';
 import { CLUSTER_SERVICES, type ClusterPorts, type ClusterService } from './server-config';
 
-const perService = async () => Object.fromEntries(await Promise.all(CLUSTER_SERVICES.map(async (s) => [s, await freePort()]))) as Record<ClusterService, number>;
+/** Temporal records each service's port in a smallint column (cluster_membership.rpc_port): none above 32767. */
+const clusterPort = () => freePortIn(10_000, 32_767);
+const perService = async () => Object.fromEntries(await Promise.all(CLUSTER_SERVICES.map(async (s) => [s, await clusterPort()]))) as Record<ClusterService, number>;
 
 /**
  * A cluster for one test or benchmark run: databases of its own beside `adminUrl` (dropped by stop), free
@@ -16,7 +18,7 @@ export async function startThrowawayCluster(opts: { adminUrl: string; name: stri
   const database = `nft_engine_${opts.name}_temporal_${Date.now()}_${process.pid}`;
   const databaseUrl = Object.assign(new URL(opts.adminUrl), { pathname: `/${database}` }).toString();
   const dir = mkdtempSync(path.join(os.tmpdir(), `nft-engine-${opts.name}-cluster-`));
-  const ports: ClusterPorts = { grpc: await perService(), membership: await perService(), http: await freePort() };
+  const ports: ClusterPorts = { grpc: await perService(), membership: await perService(), http: await clusterPort() };
   const cleanUp = async () => {
     const admin = new Client({ connectionString: opts.adminUrl });
     await admin.connect();
