@@ -13,6 +13,8 @@ import { startEngineProcess, type EngineProcess } from '../src/stack/engine-proc
 import { freePort } from '../src/stack/ports';
 import { findTemporalCli } from '../src/stack/temporal-cli';
 import { startTemporalDevServer } from '../src/stack/temporal-dev-server';
+import { CLUSTER_SERVICES } from '../src/stack/temporal-cluster/server-config';
+import { startThrowawayCluster } from '../src/stack/temporal-cluster/throwaway';
 import { createProject } from '../src/store/projects';
 import { BLOCK_TIME_SECONDS, CHAIN_ID, CONFIRMATIONS, ENGINE_SIGNER_KEY } from './config';
 import { cpuSeconds, rssMiB } from './proc';
@@ -31,11 +33,12 @@ async function stopProcess(p: EngineProcess, graceMs = 10_000) {
 }
 
 /**
- * The production shape on this machine: a Temporal dev server (startTemporalDevServer, SQLite in WAL mode),
+ * The production shape on this machine: a Temporal dev server (startTemporalDevServer, SQLite in WAL mode) or,
+ * with `temporal: 'cluster'`, a Temporal cluster of the run's own (a process per service, on PostgreSQL),
  * anvil with 1 s blocks behind a counting JSON-RPC proxy, the reference signer as a process, a fresh
  * PostgreSQL database beside `adminUrl`, and `api`/`worker` processes on demand. stop() undoes all of it.
  */
-export async function startBenchStack(opts: { adminUrl: string; name: string }) {
+export async function startBenchStack(opts: { adminUrl: string; name: string; temporal?: 'dev-server' | 'cluster' }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `nft-engine-${opts.name}-`));
   const stops: (() => Promise<unknown>)[] = [];
   const names: string[] = [];
@@ -60,12 +63,25 @@ export async function startBenchStack(opts: { adminUrl: string; name: string }) 
     onStop('database', () => admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     const databaseUrl = Object.assign(new URL(opts.adminUrl), { pathname: `/${dbName}` }).toString();
 
-    const cli = findTemporalCli(say);
-    if (!cli) throw new Error('no Temporal CLI (set TEMPORAL_CLI_PATH, or wait for ~/.cache/nft-engine to have it)');
-    const temporal = await startTemporalDevServer({
-      cli, port: await freePort(), uiPort: await freePort(), dataDir: dir, namespace: 'default', logFile: path.join(dir, 'temporal.log'),
-    });
-    onStop('temporal', () => temporal.stop());
+    // The Temporal server: the dev server (one process, SQLite), or a cluster (a process per service, PostgreSQL).
+    const temporalPids: Record<string, () => (number | undefined)[]> = {};
+    let temporalAddress: string;
+    if (opts.temporal === 'cluster') {
+      const cluster = await startThrowawayCluster({ adminUrl: opts.adminUrl, name: opts.name });
+      say(`Temporal ${cluster.version} cluster (frontend, history, matching, worker on PostgreSQL) ready in ${cluster.startSeconds.toFixed(1)} s`);
+      onStop('temporal cluster', () => cluster.stop());
+      for (const service of CLUSTER_SERVICES) temporalPids[`temporal.${service}`] = () => [cluster.services[service].child.pid];
+      temporalAddress = cluster.address;
+    } else {
+      const cli = findTemporalCli(say);
+      if (!cli) throw new Error('no Temporal CLI (set TEMPORAL_CLI_PATH, or wait for ~/.cache/nft-engine to have it)');
+      const temporal = await startTemporalDevServer({
+        cli, port: await freePort(), uiPort: await freePort(), dataDir: dir, namespace: 'default', logFile: path.join(dir, 'temporal.log'),
+      });
+      onStop('temporal', () => temporal.stop());
+      temporalPids.temporal = () => [temporal.child.pid];
+      temporalAddress = temporal.address;
+    }
     const anvil = await startAnvil({ port: await freePort(), chainId: CHAIN_ID, blockTimeSeconds: BLOCK_TIME_SECONDS, logFile: path.join(dir, 'anvil.log') });
     onStop('anvil', () => anvil.stop());
     const proxy = await startRpcProxy(anvil.rpcUrl);
@@ -92,7 +108,7 @@ export async function startBenchStack(opts: { adminUrl: string; name: string }) 
       signerSecretSealed: new SecretBox(secretsKey).seal(signerSecret),
     });
     const env: NodeJS.ProcessEnv = {
-      ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, CHAINS: JSON.stringify([chain]), SECRETS_KEY: secretsKey,
+      ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, CHAINS: JSON.stringify([chain]), SECRETS_KEY: secretsKey,
       HOST: '127.0.0.1', LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       SHUTDOWN_TIMEOUT: '2s', WORKER_SHUTDOWN_GRACE: '2s',
     };
@@ -119,17 +135,23 @@ export async function startBenchStack(opts: { adminUrl: string; name: string }) 
       await stopProcess(worker);
     };
     /** Every process of the stack by part, for CPU accounting. */
-    const pids = () => ({
-      temporal: [temporal.child.pid], anvil: [anvil.child.pid], signer: [signer.child.pid],
+    const pids = (): Record<string, (number | undefined)[]> => ({
+      ...Object.fromEntries(Object.entries(temporalPids).map(([part, of]) => [part, of()])), anvil: [anvil.child.pid], signer: [signer.child.pid],
       apis: processes.filter((p) => p.role === 'api').map((p) => p.child.pid), workers: processes.filter((p) => p.role === 'worker').map((p) => p.child.pid),
       bench: [process.pid],
     });
+    /** Each engine process on its own (api1, api2, worker1, …), by the order they were started. */
+    const enginePids = (): Record<string, number | undefined> => {
+      const seen = { api: 0, worker: 0 };
+      return Object.fromEntries(processes.map((p) => [`${p.role}${++seen[p.role]}`, p.child.pid]));
+    };
+    const cpuByProcess = (): Record<string, number> => Object.fromEntries(Object.entries(enginePids()).map(([k, pid]) => [k, cpuSeconds(pid)]));
     const cpuByPart = (): Record<string, number> => Object.fromEntries(Object.entries(pids()).map(([k, list]) => [k, list.reduce((sum: number, pid) => sum + cpuSeconds(pid), 0)]));
     const workerRssMiB = () => processes.filter((p) => p.role === 'worker').reduce((sum, p) => sum + rssMiB(p.child.pid), 0);
 
     return {
-      dir, databaseUrl, db, apiKey, temporalAddress: temporal.address, temporal, anvil, proxy, chain, anvilRpcUrl: anvil.rpcUrl, env,
-      processes, startApi, startWorker, stopWorker, cpuByPart, workerRssMiB, stop,
+      dir, databaseUrl, db, apiKey, temporalAddress, anvil, proxy, chain, anvilRpcUrl: anvil.rpcUrl, env,
+      processes, startApi, startWorker, stopWorker, cpuByPart, cpuByProcess, workerRssMiB, stop,
     };
   } catch (err) {
     await stop();

@@ -1,30 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { cacheRoot, goInstall, isExecutable, onPath } from './go-build';
 
 /** The Temporal CLI versions that `go install` can build (later tags carry a replace directive). */
 const BUILDABLE_VERSIONS = ['v1.5.1', 'v1.4.1'];
 
-const isExecutable = (file: string) => {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const cacheRoot = () => path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nft-engine');
 const cachedBinary = (version: string) => path.join(cacheRoot(), `temporal-cli-${version}`, 'temporal');
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    if (dir && isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 /**
  * Finds the Temporal CLI: TEMPORAL_CLI_PATH, then `temporal` on PATH, then a cached build, then builds
@@ -42,17 +22,8 @@ export function findTemporalCli(log: (msg: string) => void = () => undefined): s
   if (!onPath('go')) return undefined;
   for (const version of BUILDABLE_VERSIONS) {
     const target = cachedBinary(version);
-    mkdirSync(path.dirname(target), { recursive: true });
     log(`building the Temporal CLI ${version} with go install (a few minutes, once)`);
-    try {
-      execFileSync('go', ['install', `github.com/temporalio/cli/cmd/temporal@${version}`], {
-        env: { ...process.env, GOBIN: path.dirname(target), CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      if (isExecutable(target)) return target;
-    } catch (err) {
-      log(`go install of the Temporal CLI ${version} failed: ${String((err as { stderr?: Buffer }).stderr ?? err).slice(-2000)}`);
-    }
+    if (goInstall(['github.com/temporalio/cli/cmd/temporal'], version, path.dirname(target), log) && isExecutable(target)) return target;
   }
   return undefined;
 }

@@ -32,22 +32,25 @@ async function pool<T>(count: number, concurrency: number, job: (i: number) => P
 describe('nonces under load', () => {
   let h: Harness;
   let secondChain: Awaited<ReturnType<typeof startAnvil>>;
-  let secondSigner: Awaited<ReturnType<typeof startSigner>>;
-  const secondSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  /** Reference signers of the two keys that know both chains (the run's own signer knows only the first). */
+  const signers: Awaited<ReturnType<typeof startSigner>>[] = [];
+  const signerSecret = `whsec_${randomBytes(32).toString('base64')}`;
   let providers: Map<number, JsonRpcProvider>;
 
   beforeAll(async () => {
     secondChain = await startAnvil({ port: await freePort(), chainId: SECOND_CHAIN_ID, blockTimeSeconds: 1, logFile: path.join(os.tmpdir(), `anvil-${SECOND_CHAIN_ID}-${process.pid}.log`) });
     const other: ChainConfig = { name: 'anvil-two', chainId: SECOND_CHAIN_ID, rpcUrl: secondChain.rpcUrl, confirmations: 1, pollIntervalMs: 200 };
-    h = await startHarness({}, [other]);
-    secondSigner = await startSigner({ privateKey: SECOND_SIGNER_KEY, secret: secondSecret, chains: h.chains, host: '127.0.0.1', port: 0, log: () => undefined });
+    h = await startHarness({}, {}, [other]);
+    for (const privateKey of [h.stack.signerKey, SECOND_SIGNER_KEY]) {
+      signers.push(await startSigner({ privateKey, secret: signerSecret, chains: h.chains, host: '127.0.0.1', port: 0, log: () => undefined }));
+    }
     providers = new Map(h.chains.map((c) => [c.chainId, new JsonRpcProvider(c.rpcUrl, c.chainId, { staticNetwork: Network.from(c.chainId), cacheTimeout: -1 })]));
     await h.startWorker();
   });
   afterAll(async () => {
     for (const p of providers?.values() ?? []) p.destroy();
     await h?.stop();
-    await secondSigner?.close();
+    for (const signer of signers) await signer.close();
     await secondChain?.stop();
   });
 
@@ -79,9 +82,10 @@ describe('nonces under load', () => {
   }, LOAD_TIMEOUT_MS);
 
   test(`${ACROSS} mints across two signers on two chains: no collision, no gap, every action succeeded`, async () => {
-    const second = await h.newProject({ url: secondSigner.url, secret: secondSecret, address: secondSigner.address });
-    const signers = [{ key: h.apiKey, address: h.signerAddress }, { key: second.apiKey, address: secondSigner.address }];
-    const groups = await Promise.all(signers.flatMap((signer) => h.chains.map(async (chain) => ({
+    const projects = await Promise.all(signers.map(async (signer) => ({
+      key: (await h.newProject({ url: signer.url, secret: signerSecret, address: signer.address })).apiKey, address: signer.address,
+    })));
+    const groups = await Promise.all(projects.flatMap((signer) => h.chains.map(async (chain) => ({
       ...signer, chainId: chain.chainId, collection: await h.deployCollection('erc721', { chain: chain.name }, signer.key),
     }))));
     const perGroup = ACROSS / groups.length;

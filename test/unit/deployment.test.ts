@@ -5,6 +5,8 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { parseDuration, SETTINGS } from '../../src/config';
+import { DYNAMIC_CONFIG_FILE } from '../../src/stack/temporal-cluster/cluster';
+import { TEMPORAL_SERVER_VERSION } from '../../src/stack/temporal-cluster/version';
 
 const ROOT = path.resolve(__dirname, '../..');
 const composeText = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -43,6 +45,17 @@ describe('docker-compose.yml', () => {
         migrate: { condition: 'service_completed_successfully' }, 'temporal-namespace': { condition: 'service_completed_successfully' },
       });
     }
+  });
+
+  test('runs the Temporal version that npm run temporal:cluster builds (one place pins it)', () => {
+    const tag = (service: string) => String(compose.services[service].image).split(':')[1];
+    const version = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
+    expect(tag('temporal')).toBe(version);
+    // admin-tools images are tagged by minor version only (there is no admin-tools:1.29.1).
+    expect(tag('temporal-schema')).toBe(version.split('.').slice(0, 2).join('.'));
+    expect(tag('temporal-namespace')).toBe(tag('temporal-schema'));
+    // Both run the server with the same dynamic configuration file.
+    expect(compose.services.temporal.volumes.map((v: string) => v.split(':')[0])).toContain(`./${path.relative(ROOT, DYNAMIC_CONFIG_FILE)}`);
   });
 
   test('the worker scales: no container name, no host port, a stop grace period longer than its drain', () => {
