@@ -40,7 +40,7 @@ describe('nonces under load', () => {
   beforeAll(async () => {
     secondChain = await startAnvil({ port: await freePort(), chainId: SECOND_CHAIN_ID, blockTimeSeconds: 1, logFile: path.join(os.tmpdir(), `anvil-${SECOND_CHAIN_ID}-${process.pid}.log`) });
     const other: ChainConfig = { name: 'anvil-two', chainId: SECOND_CHAIN_ID, rpcUrl: secondChain.rpcUrl, confirmations: 1, pollIntervalMs: 200 };
-    h = await startHarness({}, {}, [other]);
+    h = await startHarness({}, [other]);
     for (const privateKey of [h.stack.signerKey, SECOND_SIGNER_KEY]) {
       signers.push(await startSigner({ privateKey, secret: signerSecret, chains: h.chains, host: '127.0.0.1', port: 0, log: () => undefined }));
     }
