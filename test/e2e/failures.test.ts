@@ -7,7 +7,8 @@ import { toEthersTransaction } from '../../src/signing/transaction';
 import { freePort } from '../../src/stack/ports';
 import { ALICE, BOB } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
-import { startReceiver, type Received } from '../support/receiver';
+import type { Received } from '../support/receiver';
+import { answerJson, askSigner, withStandInSigner, type SignerAnswer } from '../support/stand-in-signer';
 
 describe('failures', () => {
   let h: Harness;
@@ -17,25 +18,10 @@ describe('failures', () => {
   });
   afterAll(() => h?.stop());
 
-  /** Runs `body` with the project's signing URL pointed at a stand-in signer answering as `respond` says. */
-  async function withSigner(respond: (request: Received, res: ServerResponse) => Promise<void>, body: () => Promise<void>) {
-    const signer = await startReceiver((request, _count, res) => void respond(request, res));
-    await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, signer.url]);
-    try {
-      await body();
-    } finally {
-      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
-      await signer.close();
-    }
-  }
-  const answerJson = (res: ServerResponse, status: number, body: string) => {
-    res.statusCode = status;
-    res.setHeader('content-type', 'application/json');
-    res.end(body);
-  };
+  const withSigner = (respond: SignerAnswer, body: () => Promise<void>) => withStandInSigner(h, respond, body);
   const forwardToSigner = async (request: Received, res: ServerResponse) => {
-    const answer = await fetch(h.stack.signerUrl, { method: 'POST', headers: request.headers as Record<string, string>, body: request.body });
-    answerJson(res, answer.status, await answer.text());
+    const answer = await askSigner(h, request);
+    answerJson(res, answer.status, answer.body);
   };
 
   /**

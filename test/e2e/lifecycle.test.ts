@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { Contract, Wallet } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
 import { startHarness, type EngineProcess, type Harness } from '../support/harness';
-import { startReceiver, type Received } from '../support/receiver';
+import type { Received } from '../support/receiver';
+import { answerJson, askSigner, withStandInSigner, type SignerAnswer } from '../support/stand-in-signer';
 import { startTcpProxy } from '../support/tcp-proxy';
 
 /** A transaction not mined 8 s after it was sent counts as stuck here (2 minutes by default). */
@@ -40,26 +41,7 @@ describe('transaction lifecycle', () => {
     }
   }
 
-  /** Runs `body` with the project's signing URL pointed at a stand-in signer answering as `respond` says. */
-  async function withSigner(respond: (request: Received, res: ServerResponse) => Promise<void>, body: () => Promise<void>) {
-    const signer = await startReceiver((request, _count, res) => void respond(request, res));
-    await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, signer.url]);
-    try {
-      await body();
-    } finally {
-      await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
-      await signer.close();
-    }
-  }
-  const askSigner = async (request: Received) => {
-    const answer = await fetch(h.stack.signerUrl, { method: 'POST', headers: request.headers as Record<string, string>, body: request.body });
-    return { status: answer.status, body: await answer.text() };
-  };
-  const answer = (res: ServerResponse, status: number, body: string) => {
-    res.statusCode = status;
-    res.setHeader('content-type', 'application/json');
-    res.end(body);
-  };
+  const withSigner = (respond: SignerAnswer, body: () => Promise<void>) => withStandInSigner(h, respond, body);
 
   test('a transaction priced under the base fee is replaced with higher fees and mined once', async () => {
     const recipient = Wallet.createRandom().address;
@@ -107,9 +89,9 @@ describe('transaction lifecycle', () => {
     const purposes: string[] = [];
     const signAndSend = async (request: Received, res: ServerResponse) => {
       purposes.push(JSON.parse(request.body).purpose);
-      const signed = await askSigner(request);
+      const signed = await askSigner(h, request);
       const tx = await h.provider.broadcastTransaction(JSON.parse(signed.body).signedTransaction);
-      answer(res, 200, JSON.stringify({ transactionHash: tx.hash }));
+      answerJson(res, 200, JSON.stringify({ transactionHash: tx.hash }));
     };
     await withSigner(signAndSend, async () => {
       let actionId = '';
@@ -162,8 +144,8 @@ describe('transaction lifecycle', () => {
     const minesFirst = async (request: Received, res: ServerResponse) => {
       // The original is mined while the cancellation is being signed.
       if (JSON.parse(request.body).purpose === 'cancel') await h.provider.send('evm_mine', []);
-      const signed = await askSigner(request);
-      answer(res, signed.status, signed.body);
+      const signed = await askSigner(h, request);
+      answerJson(res, signed.status, signed.body);
     };
     await withSigner(minesFirst, async () => {
       let actionId = '';
@@ -182,7 +164,7 @@ describe('transaction lifecycle', () => {
 
   test('cancelled while the signer is down: nothing is sent, the nonce goes to the next action', async () => {
     const recipient = Wallet.createRandom().address;
-    await withSigner(async (_request, res) => answer(res, 503, '{"reason":"down"}'), async () => {
+    await withSigner(async (_request, res) => answerJson(res, 503, '{"reason":"down"}'), async () => {
       const actionId = await mint(recipient);
       await h.waitForAction(actionId, (a) => a.stage === 'awaiting_signature', 30_000);
       expect((await h.request('POST', `/v1/actions/${actionId}/cancel`)).status).toBe(202);

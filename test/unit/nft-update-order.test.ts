@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { connectPostgres, openEmbedded, type Database } from '../../src/db/database';
+import type { Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
 import { finishAction, insertAction } from '../../src/store/actions';
 import { nftUpdateOrder } from '../../src/store/nft-updates';
 import { reserveNonce } from '../../src/store/nonces';
 import { createProject } from '../../src/store/projects';
-import { testStack } from '../support/env';
+import { databaseBackends } from '../support/databases';
 
-const backends: [string, () => Promise<Database>][] = [
-  ['PostgreSQL', async () => connectPostgres(testStack().databaseUrl)],
-  ['embedded PGlite', () => openEmbedded(mkdtempSync(path.join(os.tmpdir(), 'pglite-')))],
-];
 
-describe.each(backends)('the order of one NFT\'s metadata updates on %s', (_name, open) => {
+describe.each(databaseBackends)('the order of one NFT\'s metadata updates on %s', (_name, open) => {
   let db: Database;
   let projectId: string;
   let nftId: string;

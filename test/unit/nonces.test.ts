@@ -1,17 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { connectPostgres, openEmbedded, type Database } from '../../src/db/database';
+import type { Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
 import { claimReleasedNonce, discardNonce, keepSignature, keptSignature, markNonceBroadcast, releaseNonce, reserveNonce, unmarkNonceBroadcast } from '../../src/store/nonces';
-import { testStack } from '../support/env';
+import { databaseBackends } from '../support/databases';
 
-const backends: [string, () => Promise<Database>][] = [
-  ['PostgreSQL', async () => connectPostgres(testStack().databaseUrl)],
-  ['embedded PGlite', () => openEmbedded(mkdtempSync(path.join(os.tmpdir(), 'pglite-')))],
-];
 
-describe.each(backends)('nonce leases on %s', (_name, open) => {
+describe.each(databaseBackends)('nonce leases on %s', (_name, open) => {
   let db: Database;
   let scope: { chainId: number; address: string };
   beforeAll(async () => {
