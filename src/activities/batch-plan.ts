@@ -8,7 +8,7 @@ import { countBatchMintChunks, insertBatchMintPlan, listBatchItemsToMint, type N
 import { findTokenTypeById } from '../store/resources';
 import { loadActionContext } from './context';
 import type { ActivityDeps } from './deps';
-import { actionFailure } from './failures';
+import { ACTION_FINISHED, actionFailure } from './failures';
 
 /**
  * A chunk's gas limit is about this share of a block's, so several chunks (or other transactions) fit per
@@ -43,7 +43,7 @@ export function createBatchPlanActivities({ db, chains, urls }: ActivityDeps) {
       if (payload.type !== 'nfts.createBatch') throw ApplicationFailure.nonRetryable(`action ${actionId} is not a batch mint`, 'NotABatchMint');
       const planned = await countBatchMintChunks(db, actionId);
       if (planned > 0) return { chainId: action.chain_id, chunkCount: planned };
-      if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, 'ActionFinished');
+      if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, ACTION_FINISHED);
       await setActionStage(db, actionId, 'building');
 
       const tokenTypeId = payload.tokenTypeId ? ((await findTokenTypeById(db, payload.tokenTypeId))?.token_type_id ?? null) : null;

@@ -6,6 +6,7 @@ import { releaseNonce, reserveNonce } from '../store/nonces';
 import { getProject } from '../store/projects';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
+import { stillPendingThen } from './still-pending';
 import { transactionSigner, type SignedAction } from './sign-transaction';
 import { awaitConfirmed, sendSignedTransaction, stageRecorder, type BroadcastResult } from './transactions';
 import type { WaitSlots } from './wait-slots';
@@ -55,12 +56,12 @@ export function createBatchSendActivities(deps: ActivityDeps, waits: WaitSlots) 
   });
 
   return {
-    /** The chunk's nonce: the same one on every retry, never one another holder has. */
+    /** The chunk's nonce: the same one on every retry, never one another holder has, none once the batch finished. */
     async reserveChunkNonce(actionId: string, chunkIndex: number): Promise<number> {
       const action = await getAction(db, actionId);
       const { signer_address: from } = await getProject(db, action.project_id);
       const chain = await accountNonces(chains.provider(action.chain_id), from);
-      const nonce = await reserveNonce(db, { chainId: action.chain_id, address: from }, batchChunkHolder(actionId, chunkIndex), chain);
+      const nonce = await reserveNonce(db, { chainId: action.chain_id, address: from }, batchChunkHolder(actionId, chunkIndex), chain, stillPendingThen(actionId));
       // Later chunks are reserved while earlier ones are on their way: the batch stays `submitted` then.
       if (chunkIndex === 0) await setActionStage(db, actionId, 'awaiting_signature');
       return nonce;

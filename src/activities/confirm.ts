@@ -1,10 +1,10 @@
 import type { ActionStage } from '../domain';
-import type { SentPurpose, SentTransaction } from '../store/action-transactions';
+import { listSentTransactions, type SentPurpose, type SentTransaction } from '../store/action-transactions';
 import { setActionStage } from '../store/actions';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 import type { SignedAction } from './sign-transaction';
-import { awaitConfirmed, awaitFirstConfirmed, nonceUsedElsewhere, stageRecorder } from './transactions';
+import { awaitConfirmed, awaitFirstConfirmed, stageRecorder, whoUsedNonce } from './transactions';
 import type { WaitSlots } from './wait-slots';
 
 export type Confirmation = { state: 'confirmed'; blockNumber: number; success: boolean } | { state: 'pending' };
@@ -54,7 +54,12 @@ export function createConfirmActivities({ db, chains }: ActivityDeps, waits: Wai
           return { state: 'confirmed', hash: tx.hash, purpose: tx.purpose, blockNumber: receipt.blockNumber, success: receipt.status === 1 };
         }
         if (mined) return { state: 'pending', mined };
-        return (await nonceUsedElsewhere(provider, prepared.from, sent, confirmations)) ? { state: 'nonce_used_elsewhere' } : { state: 'pending', mined };
+        // Besides what this run of the steps sent, a replacement or cancellation an earlier run sent (kept before sending).
+        const kept = async () => (await listSentTransactions(db, actionId)).filter((k) => !sent.some((s) => s.hash === k.hash));
+        const user = await whoUsedNonce(provider, prepared.from, sent[0].nonce, async () => [...sent, ...(await kept())], confirmations);
+        if (!user) return { state: 'pending', mined };
+        if (user === 'elsewhere') return { state: 'nonce_used_elsewhere' };
+        return { state: 'confirmed', hash: user.sent.hash, purpose: user.sent.purpose, blockNumber: user.receipt.blockNumber, success: user.receipt.status === 1 };
       }, { state: 'pending', mined: true } as Settlement);
     },
 

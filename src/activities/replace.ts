@@ -7,7 +7,7 @@ import type { ActivityDeps } from './deps';
 import { ACTION_FAILED } from './failures';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, transferToSelf } from './sign-transaction';
-import { sendRaw } from './transactions';
+import { isNonceTooLow, sendRaw } from './transactions';
 
 export type { SentTransaction } from '../store/action-transactions';
 
@@ -71,7 +71,7 @@ export function createReplaceActivities(deps: ActivityDeps) {
           await sendRaw(provider, signed.rawTransaction);
         } catch (err) {
           // The nonce already used (one of the action's transactions mined, or another): the next wait tells which.
-          const nonceUsed = isError(err, 'NONCE_EXPIRED') || /nonce too low/i.test((err as Error).message);
+          const nonceUsed = isNonceTooLow(err);
           if (!nonceUsed && !(await provider.getTransaction(signed.hash))) {
             if (!isError(err, 'REPLACEMENT_UNDERPRICED') && !/underpriced/i.test((err as Error).message)) throw err;
             log.warn(`the node refused the ${purpose} as underpriced`, { nonce, txHash: signed.hash });

@@ -1,11 +1,14 @@
 import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { accountNonces } from '../chain/account-nonces';
 import { currentFees, feeCapOf } from '../chain/fees';
 import { setActionStage } from '../store/actions';
-import { claimReleasedNonce, keepSignature, keptSignature, releaseNonce, reserveNonce } from '../store/nonces';
+import { claimReleasedNonce, keepSignature, leaseAtNonce, releaseNonce, reserveNonce } from '../store/nonces';
 import type { ActivityDeps } from './deps';
+import { ACTION_FINISHED } from './failures';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, transferToSelf, type SignedAction } from './sign-transaction';
+import { stillPendingThen } from './still-pending';
 import { tokenURIUpdateAdmission } from './update-order';
 
 export type { SignedAction } from './sign-transaction';
@@ -30,12 +33,13 @@ export function createSigningActivities(deps: ActivityDeps) {
   return {
     /**
      * The action's nonce: the same one on every retry, never one another action holds. The prepared
-     * transaction is kept with it (see prepareTransaction).
+     * transaction is kept with it (see prepareTransaction). An action that finished meanwhile (its steps
+     * running again in a workflow task whose first run completed it) gets none: its lease may be pruned.
      */
     async reserveNonce(prepared: PreparedAction): Promise<number> {
       const chain = await accountNonces(chains.provider(prepared.chainId), prepared.from);
       const scope = { chainId: prepared.chainId, address: prepared.from };
-      const nonce = await reserveNonce(db, scope, prepared.actionId, chain, tokenURIUpdateAdmission(prepared));
+      const nonce = await reserveNonce(db, scope, prepared.actionId, chain, stillPendingThen(prepared.actionId, tokenURIUpdateAdmission(prepared)));
       await setActionStage(db, prepared.actionId, 'awaiting_signature', { preparedTransaction: prepared });
       return nonce;
     },
@@ -43,11 +47,13 @@ export function createSigningActivities(deps: ActivityDeps) {
     /**
      * Sends the prebuilt transaction to the project's signing endpoint, checks what comes back and keeps it
      * with the nonce: asked again for the same nonce (the action's steps running again after a crash, with
-     * fees priced anew) it answers the kept transaction, so one nonce carries one transaction.
+     * fees priced anew) it answers the kept transaction, so one nonce carries one transaction. Without the
+     * lease (the action finished in another run of its steps) nothing is signed, or what was is not sent.
      */
     async requestSignature(prepared: PreparedAction, nonce: number): Promise<SignedAction> {
-      const kept = await keptSignature(db, prepared.actionId, nonce);
-      if (kept) return { ...kept, nonce };
+      const lease = await leaseAtNonce(db, prepared.actionId, nonce);
+      if (lease?.kept) return { ...lease.kept, nonce };
+      if (!lease) throw leaseGone(prepared.actionId, nonce);
       const priced = await pricedForSigning(prepared);
       const signed = await sign(priced, nonce, 'action', (e) => ({
         reason: 'signer_rejected',
@@ -56,6 +62,7 @@ export function createSigningActivities(deps: ActivityDeps) {
       }));
       // Two runs of the steps at once (a workflow task timed out while the first still ran) keep the first signature.
       const first = await keepSignature(db, prepared.actionId, nonce, signed);
+      if (!first) throw leaseGone(prepared.actionId, nonce);
       log.info('transaction signed', { txHash: first.hash, nonce, signerSentIt: !first.rawTransaction });
       return { ...first, nonce, ...(priced === prepared || first.hash !== signed.hash ? {} : { fees: pick(priced.transaction) }) };
     },
@@ -76,7 +83,8 @@ export function createSigningActivities(deps: ActivityDeps) {
       try {
         const signed = await sign(filler, nonce, 'nonce_gap_filler', (e) => ({ reason: 'signer_rejected', message: e.message }));
         // Kept with the lease, so the nonce health check can send it again if it is dropped.
-        return { ...(await keepSignature(db, holder, nonce, signed)), nonce };
+        const kept = await keepSignature(db, holder, nonce, signed);
+        return kept ? { ...kept, nonce } : null;
       } catch (err) {
         await releaseNonce(db, holder);
         throw err;
@@ -84,3 +92,6 @@ export function createSigningActivities(deps: ActivityDeps) {
     },
   };
 }
+
+const leaseGone = (actionId: string, nonce: number) =>
+  ApplicationFailure.nonRetryable(`action ${actionId} no longer holds nonce ${nonce}: it finished in another run of its steps`, ACTION_FINISHED);

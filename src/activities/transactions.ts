@@ -1,6 +1,7 @@
 import { isError, type JsonRpcProvider, type TransactionReceipt } from 'ethers';
 import type { ChainFollower } from '../chain/follower';
 import type { Database } from '../db/database';
+import { listSentTransactions, type SentTransaction } from '../store/action-transactions';
 import { discardNonce, markNonceBroadcast, unmarkNonceBroadcast } from '../store/nonces';
 import type { SignedAction } from './sign-transaction';
 
@@ -14,11 +15,15 @@ export type TransactionState = { state: 'pending' } | { state: 'mined'; confirma
  */
 export const sendRaw = (provider: JsonRpcProvider, raw: string) => provider.send('eth_sendRawTransaction', [raw]);
 
+/** The node's answer to a transaction whose nonce the address has already used. */
+export const isNonceTooLow = (err: unknown) => isError(err, 'NONCE_EXPIRED') || /nonce too low/i.test((err as Error).message);
+
 /**
  * Sends a signed transaction held under a nonce lease (one the signer sent itself was checked on chain
  * already); sending it again is harmless (same nonce, same hash). Reports 'nonce_consumed' when a different
- * transaction of the address took the nonce first. The lease is marked broadcast before sending, so a
- * crash in between never frees a nonce in use.
+ * transaction of the address took the nonce first: not one the holder sent there itself (a replacement or
+ * cancellation that was mined, the first one then sent again by a run of its steps that did not know of
+ * it). The lease is marked broadcast before sending, so a crash in between never frees a nonce in use.
  */
 export async function sendSignedTransaction(db: Database, provider: JsonRpcProvider, holder: string, signed: SignedAction): Promise<BroadcastResult> {
   await markNonceBroadcast(db, holder);
@@ -27,7 +32,8 @@ export async function sendSignedTransaction(db: Database, provider: JsonRpcProvi
     await sendRaw(provider, signed.rawTransaction);
   } catch (err) {
     if (!(await provider.getTransaction(signed.hash))) {
-      if (isError(err, 'NONCE_EXPIRED') || /nonce too low/i.test((err as Error).message)) {
+      if (isNonceTooLow(err)) {
+        if (await knownToNode(provider, await listSentTransactions(db, holder))) return 'sent';
         await discardNonce(db, holder);
         return 'nonce_consumed';
       }
@@ -37,6 +43,11 @@ export async function sendSignedTransaction(db: Database, provider: JsonRpcProvi
     }
   }
   return 'sent';
+}
+
+async function knownToNode(provider: JsonRpcProvider, transactions: readonly { hash: string }[]): Promise<boolean> {
+  for (const tx of transactions) if (await provider.getTransaction(tx.hash)) return true;
+  return false;
 }
 
 /** One look at a sent transaction; re-sends it if the node no longer knows it (dropped, or reorged out). */
@@ -93,15 +104,21 @@ export async function awaitFirstConfirmed(
 }
 
 /**
- * True when the address's nonce of `sent` is used, `confirmations` deep, by a transaction that is none of them
- * (a transaction sent outside the engine): certain, so the action can fail.
+ * When the address's nonce of `sent` is used `confirmations` deep: the one of `candidates` (the transactions
+ * sent at it) that used it, with its receipt, or 'elsewhere' for a transaction that is none of them (sent
+ * outside the engine: certain, so the action can fail). Undefined while the nonce is not used that deep.
  */
-export async function nonceUsedElsewhere(provider: JsonRpcProvider, from: string, sent: readonly SignedAction[], confirmations: number): Promise<boolean> {
+export async function whoUsedNonce(
+  provider: JsonRpcProvider, from: string, nonce: number, candidates: () => Promise<readonly SentTransaction[]>, confirmations: number,
+): Promise<{ sent: SentTransaction; receipt: TransactionReceipt } | 'elsewhere' | undefined> {
   const head = await provider.getBlockNumber();
   const used = await provider.getTransactionCount(from, Math.max(0, head - confirmations + 1));
-  if (used <= sent[0].nonce) return false;
-  for (const tx of sent) if (await provider.getTransactionReceipt(tx.hash)) return false;
-  return true;
+  if (used <= nonce) return undefined;
+  for (const sent of await candidates()) {
+    const receipt = await provider.getTransactionReceipt(sent.hash);
+    if (receipt) return { sent, receipt };
+  }
+  return 'elsewhere';
 }
 
 /**

@@ -70,6 +70,7 @@ export function nonceHealthCheck(deps: HealthDeps) {
       };
       const signed = await sign(filler, nonce, 'nonce_gap_filler', (e) => ({ reason: 'signer_rejected', message: e.message }));
       const kept = await keepSignature(db, holder, nonce, signed);
+      if (!kept) throw new Error('the nonce was taken over while its filler was signed');
       const sent = await sendSignedTransaction(db, provider, holder, { ...kept, nonce });
       metrics.nonceGapsFilled.inc({ chain, how: 'filled' });
       log('nonce gap filled', { chain, address: scope.address, nonce, txHash: kept.hash, result: sent });

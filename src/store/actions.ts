@@ -87,6 +87,12 @@ export async function setActionStage(
   );
 }
 
+/** The action's status; undefined when there is no such action. */
+export async function actionStatus(db: Queryable, actionId: string): Promise<ActionStatus | undefined> {
+  const [row] = await db.query<{ status: ActionStatus }>('SELECT status FROM actions WHERE id = $1', [actionId]);
+  return row?.status;
+}
+
 export type FinishedOutcome = (
   | { status: 'succeeded'; result: Record<string, unknown> }
   | { status: 'failed'; error: ActionError; result?: Record<string, unknown> }

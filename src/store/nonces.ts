@@ -118,24 +118,31 @@ export interface KeptSignature {
   rawTransaction?: string;
 }
 
-/** The transaction the holder signed at this nonce, if it signed one. */
-export async function keptSignature(db: Database, holder: string, nonce: number): Promise<KeptSignature | undefined> {
-  const [row] = await db.query<{ tx_hash: string; signed_transaction: string | null }>(
-    'SELECT tx_hash, signed_transaction FROM nonce_leases WHERE holder = $1 AND nonce = $2 AND tx_hash IS NOT NULL',
+/**
+ * The holder's lease at this nonce, with the transaction signed at it if one was; undefined when the holder
+ * holds no lease there (it finished, and its settled lease was pruned or taken over).
+ */
+export async function leaseAtNonce(db: Database, holder: string, nonce: number): Promise<{ kept?: KeptSignature } | undefined> {
+  const [row] = await db.query<{ tx_hash: string | null; signed_transaction: string | null }>(
+    'SELECT tx_hash, signed_transaction FROM nonce_leases WHERE holder = $1 AND nonce = $2',
     [holder, nonce],
   );
-  return row && { hash: row.tx_hash, rawTransaction: row.signed_transaction ?? undefined };
+  if (!row) return undefined;
+  return row.tx_hash ? { kept: { hash: row.tx_hash, rawTransaction: row.signed_transaction ?? undefined } } : {};
 }
 
-/** Keeps the transaction the holder signed at its nonce, unless one is kept already: answers the one kept. */
-export async function keepSignature(db: Database, holder: string, nonce: number, signed: KeptSignature): Promise<KeptSignature> {
+/**
+ * Keeps the transaction the holder signed at its nonce, unless one is kept already: answers the one kept, or
+ * undefined when the holder no longer holds the nonce (then what was signed must not be sent).
+ */
+export async function keepSignature(db: Database, holder: string, nonce: number, signed: KeptSignature): Promise<KeptSignature | undefined> {
   const [row] = await db.query<{ tx_hash: string; signed_transaction: string | null }>(
     `UPDATE nonce_leases SET tx_hash = COALESCE(tx_hash, $3), signed_transaction = CASE WHEN tx_hash IS NULL THEN $4 ELSE signed_transaction END,
        updated_at = now()
      WHERE holder = $1 AND nonce = $2 RETURNING tx_hash, signed_transaction`,
     [holder, nonce, signed.hash, signed.rawTransaction ?? null],
   );
-  return row ? { hash: row.tx_hash, rawTransaction: row.signed_transaction ?? undefined } : signed;
+  return row && { hash: row.tx_hash, rawTransaction: row.signed_transaction ?? undefined };
 }
 
 /** The signer addresses of a chain that hold nonce leases, with the next nonce the engine would give out. */

@@ -23,7 +23,7 @@ import { createActionStarter } from '../../src/temporal/start-action';
 import { createDeliveryStarter } from '../../src/temporal/start-delivery';
 import { webhookTaskQueue } from '../../src/temporal/task-queues';
 import { actionWorkflowId } from '../../src/workflows/ids';
-import { testStack } from './env';
+import { testStack, type TestStack } from './env';
 import { freePort } from '../../src/stack/ports';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -43,8 +43,13 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  * One test file's engine: the API in this process over real HTTP, worker processes of its own on a
  * task queue of its own, a project with an API key, all on the shared Temporal server, chain and database.
  */
-export async function startHarness(chainSettings: Partial<Pick<ChainConfig, 'confirmations' | 'stuckAfterMs' | 'maxFeePerGas'>> = {}, moreChains: ChainConfig[] = []) {
-  const stack = testStack();
+export async function startHarness(
+  chainSettings: Partial<Pick<ChainConfig, 'confirmations' | 'stuckAfterMs' | 'maxFeePerGas'>> = {},
+  moreChains: ChainConfig[] = [],
+  /** Another Temporal server than the run's dev server (the scale-out test's cluster). */
+  overrides: Partial<Pick<TestStack, 'temporalAddress'>> = {},
+) {
+  const stack = { ...testStack(), ...overrides };
   const taskQueue = `test-${randomUUID()}`;
   const chains: ChainConfig[] = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 200, ...chainSettings }, ...moreChains];
   const registry = new ChainRegistry(chains);

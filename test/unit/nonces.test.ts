@@ -1,6 +1,6 @@
 import type { Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
-import { claimReleasedNonce, discardNonce, keepSignature, keptSignature, markNonceBroadcast, releaseNonce, reserveNonce, unmarkNonceBroadcast } from '../../src/store/nonces';
+import { claimReleasedNonce, discardNonce, keepSignature, leaseAtNonce, markNonceBroadcast, releaseNonce, reserveNonce, unmarkNonceBroadcast } from '../../src/store/nonces';
 import { databaseBackends } from '../support/databases';
 
 
@@ -48,13 +48,20 @@ describe.each(databaseBackends)('nonce leases on %s', (_name, open) => {
 
   test('a nonce keeps the first transaction signed at it; a nonce given out again starts with none', async () => {
     const nonce = await reserveNonce(db, scope, 'signs', chain(0));
-    expect(await keptSignature(db, 'signs', nonce)).toBeUndefined();
+    expect(await leaseAtNonce(db, 'signs', nonce)).toEqual({});
     expect(await keepSignature(db, 'signs', nonce, { hash: '0xaa', rawTransaction: '0x01' })).toEqual({ hash: '0xaa', rawTransaction: '0x01' });
     expect(await keepSignature(db, 'signs', nonce, { hash: '0xbb', rawTransaction: '0x02' })).toEqual({ hash: '0xaa', rawTransaction: '0x01' });
-    expect(await keptSignature(db, 'signs', nonce)).toEqual({ hash: '0xaa', rawTransaction: '0x01' });
+    expect(await leaseAtNonce(db, 'signs', nonce)).toEqual({ kept: { hash: '0xaa', rawTransaction: '0x01' } });
     expect(await releaseNonce(db, 'signs')).toEqual({ nonce, blocksLater: false });
     expect(await reserveNonce(db, scope, 'takes-over', chain(0))).toBe(nonce);
-    expect(await keptSignature(db, 'takes-over', nonce)).toBeUndefined();
+    expect(await leaseAtNonce(db, 'takes-over', nonce)).toEqual({});
+  });
+
+  test('a holder that no longer holds its nonce finds no lease, and what it signed is not kept', async () => {
+    const nonce = await reserveNonce(db, scope, 'pruned', chain(0));
+    await discardNonce(db, 'pruned');
+    expect(await leaseAtNonce(db, 'pruned', nonce)).toBeUndefined();
+    expect(await keepSignature(db, 'pruned', nonce, { hash: '0xcc', rawTransaction: '0x03' })).toBeUndefined();
   });
 
   test('a released nonce is the next one given out', async () => {
