@@ -142,6 +142,17 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     }
   });
 
+  test('without ADMIN_TOKEN the admin API answers that it is disabled and how to enable it', async () => {
+    const res = await fetch(`${h.baseUrl}/v1/admin/projects`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer some-token-some-token-some-token' }, body: JSON.stringify({ name: 'Acme' }),
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await res.json()) as { code: string; detail: string };
+    expect(problem.code).toBe('admin_api_disabled');
+    expect(problem.detail).toContain('ADMIN_TOKEN');
+  });
+
   test('a token type created without maxSupply has none (0)', async () => {
     const type = await h.request('POST', `/v1/collections/${erc1155.id}/token-types`, { metadata: { name: 'Unbounded' } });
     expect(type.status).toBe(202);
