@@ -114,7 +114,8 @@ const envSchema = z.object({
     .default(['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
   WEBHOOK_RETRY_WINDOW: duration('a delay such as 3d').pipe(z.number().min(3 * 86_400_000, 'at least 3d').max(30 * 86_400_000, 'at most 30d')).optional(),
   WEBHOOK_SECRET_GRACE: duration('a delay such as 24h').default(86_400_000),
-  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+  /** Unset: off, but on in the embedded development stack (src/stack/development-settings.ts). */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   WEBHOOK_DISABLE_AFTER: duration('a delay such as 5d or 12h').default(5 * 86_400_000),
   MIGRATE_ON_START: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),

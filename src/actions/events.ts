@@ -37,7 +37,10 @@ export function actionEventData(action: ActionRow, contractAddress: string | nul
     collection: { id: action.collection_id, contractAddress: contractAddress ?? result.contractAddress ?? undefined },
   };
   if (payload.type === 'tokenTypes.create') {
-    data.tokenType = { id: payload.tokenTypeId, tokenTypeId: result.tokenTypeId, maxSupply: payload.maxSupply, fungible: payload.fungible };
+    // tokenTypeId: the on-chain id again, as events before onChainTypeId carried it.
+    data.tokenType = {
+      id: payload.tokenTypeId, onChainTypeId: result.tokenTypeId, tokenTypeId: result.tokenTypeId, maxSupply: payload.maxSupply, fungible: payload.fungible,
+    };
   }
   if (payload.type === 'nfts.create') {
     data.recipient = { walletAddress: payload.recipient };

@@ -3,6 +3,14 @@ import type { ApiUrls } from './urls';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
+/**
+ * A created token type's id in its contract, named apart from the engine's token type id (a UUID) that mints
+ * take. Results still carry it as `tokenTypeId` too, for clients that read it there.
+ */
+function onChainTypeIdOf(a: ActionRow): { onChainTypeId: unknown } | undefined {
+  return a.type === 'tokenTypes.create' && a.result?.tokenTypeId !== undefined ? { onChainTypeId: a.result.tokenTypeId } : undefined;
+}
+
 /** An action as the API returns it. */
 export function presentAction(a: ActionRow, urls: ApiUrls) {
   return {
@@ -16,7 +24,7 @@ export function presentAction(a: ActionRow, urls: ApiUrls) {
     completedAt: iso(a.completed_at),
     txId: a.tx_hash,
     nonce: a.nonce,
-    resource: { url: urls.resource(a), collectionId: a.collection_id, id: a.resource_id, ...(a.result ?? {}) },
+    resource: { url: urls.resource(a), collectionId: a.collection_id, id: a.resource_id, ...onChainTypeIdOf(a), ...(a.result ?? {}) },
     ...(a.cancel_requested_at ? { cancelRequestedAt: iso(a.cancel_requested_at) } : {}),
     ...(a.error ? { error: a.error } : {}),
   };
@@ -44,6 +52,8 @@ export function presentTokenType(t: TokenTypeRow) {
   return {
     id: t.id,
     collectionId: t.collection_id,
+    onChainTypeId: t.token_type_id,
+    // The on-chain id under its old name, for clients that read it here.
     tokenTypeId: t.token_type_id,
     metadata: t.metadata,
     maxSupply: t.max_supply,

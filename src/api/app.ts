@@ -13,7 +13,7 @@ import { docsRoutes } from './openapi/docs-routes';
 import { WRITE_ROUTES } from './openapi/operations';
 import { actionRoutes } from './routes/actions';
 import { crossmintCompatRoutes } from './routes/crossmint-compat';
-import { adminRoutes } from './routes/admin';
+import { adminApiDisabled, adminRoutes } from './routes/admin';
 import { collectionRoutes } from './routes/collections';
 import { eventRoutes } from './routes/events';
 import { functionRoutes } from './routes/functions';
@@ -50,7 +50,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/v1/collections/:collectionId/nfts/batch', express.json({ limit: deps.batchBodyLimit, type: jsonTypes }));
   app.use(express.json({ limit: deps.bodyLimit, type: jsonTypes }));
   app.use('/v1/metadata', metadataRoutes(deps.db));
-  if (deps.adminToken) app.use('/v1/admin', adminRoutes(deps.db, deps.adminToken, deps.secrets));
+  app.use('/v1/admin', deps.adminToken ? adminRoutes(deps.db, deps.adminToken, deps.secrets) : adminApiDisabled);
   app.use('/v1', requireApiKey(deps.db));
   const allowPrivateUrls = deps.webhooks.allowPrivateUrls;
   app.use('/v1', functionHooks({ db: deps.db, secrets: deps.secrets, allowPrivateUrls, writeRoutes: WRITE_ROUTES, log: deps.log }));

@@ -38,9 +38,13 @@ const zodFieldErrors = (err: ZodError, prefix: string): FieldError[] =>
 export const toProblem = (err: unknown, prefix = 'body'): Problem =>
   err instanceof ZodError ? fieldProblem(zodFieldErrors(err, prefix)) : (err as Problem);
 
+/** A field left out is "required" rather than zod's "expected string, received undefined"; messages a schema sets win. */
+const missingIsRequired: z.core.$ZodErrorMap = (issue) =>
+  (issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union') ? 'required' : undefined);
+
 /** Parses request input with a zod schema; invalid input is a 400 problem naming each field under `field`. */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, field = 'body'): T {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: missingIsRequired });
   if (!parsed.success) throw toProblem(parsed.error, field);
   return parsed.data;
 }

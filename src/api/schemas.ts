@@ -3,9 +3,17 @@ import { z } from 'zod';
 import { ACTION_TYPES } from '../domain';
 import { APP_EVENT_TYPE_NAMES } from '../webhooks/app-event-types';
 
+const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** Why a string is not an address: a wrong EIP-55 checksum is told apart from a string of the wrong shape. */
+const addressError = (value: unknown) =>
+  (typeof value === 'string' && HEX_ADDRESS.test(value)
+    ? 'has a wrong EIP-55 checksum (its mix of upper and lower case does not match its digits): check it for a typo'
+    : 'must be a 0x-prefixed 20-byte hex address');
+
 export const address = z
   .string()
-  .refine((v) => isAddress(v), 'must be a 0x-prefixed 20-byte hex address')
+  .refine((v) => isAddress(v), { error: (issue) => addressError(issue.input) })
   .transform((v) => getAddress(v))
   .refine((v) => v !== '0x0000000000000000000000000000000000000000', 'must not be the zero address');
 
@@ -80,14 +88,24 @@ export const createCollectionBody = z.strictObject({
 
 export const createTokenTypeBody = z.strictObject({
   metadata: nftMetadata,
-  maxSupply: uint,
+  maxSupply: uint.default('0'),
   fungible: z.boolean().default(false),
 });
+
+/**
+ * A mint names its ERC-1155 token type by the engine's id (a UUID), never by the contract's type id
+ * (`onChainTypeId`, a small integer), which results also show: given that, the answer says which id to send.
+ */
+const tokenTypeRef = z.uuid({
+  error: (issue) => (/^\d+$/.test(String(issue.input))
+    ? "must be the token type's id, a UUID (`id` of the token type, `resource.id` of its tokenTypes.create action), not its on-chain type id (`onChainTypeId`)"
+    : "must be the token type's id, a UUID"),
+}).meta({ description: "The token type's id (a UUID), not its on-chain type id" });
 
 export const mintBody = z.strictObject({
   recipient: address,
   metadata: nftMetadata.optional(),
-  tokenTypeId: z.uuid().optional(),
+  tokenTypeId: tokenTypeRef.optional(),
   amount: positiveUint.default('1'),
 });
 
@@ -96,7 +114,7 @@ export const updateNftBody = z.strictObject({ metadata: nftMetadata });
 export const MAX_BATCH_ITEMS = 10_000;
 
 export const batchMintBody = z.strictObject({
-  tokenTypeId: z.uuid().optional(),
+  tokenTypeId: tokenTypeRef.optional(),
   items: z.array(z.strictObject({
     recipient: address,
     metadata: nftMetadata.optional(),

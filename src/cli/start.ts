@@ -10,7 +10,9 @@ runMain('start', async () => {
   const stack = await startEmbeddedStack(config, say);
   say('the NFT action engine is up');
   say(`  API           ${stack.apiUrl}  (x-api-key: ${stack.apiKey})`);
+  say(`  admin API     ${stack.apiUrl}/v1/admin/projects  (Authorization: Bearer ${stack.adminToken})`);
   say(`  Temporal      ${stack.temporalAddress}  UI ${stack.temporalUi}`);
+  say(`  Temporal CLI  npm run temporal -- workflow list${stack.temporalCli ? `  (runs ${stack.temporalCli})` : ''}`);
   say(`  chains        ${stack.chains.map((c) => `${c.name} (${c.chainId}) ${c.rpcUrl}`).join(', ')}`);
   say(`  signer        ${stack.signerUrl}  address ${stack.signerAddress}`);
   say(`  database      ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`}`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -15,6 +15,8 @@ import { createMetrics } from '../observability/metrics';
 import { installTemporalJsonLogger } from '../observability/temporal-logger';
 import { startSigner } from '../signer/server';
 import { startAnvil } from './anvil';
+import { withDevelopmentSettings } from './development-settings';
+import { persisted } from './persisted';
 import type { Service } from './process';
 import { findTemporalCli } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -32,20 +34,15 @@ const ANVIL_CHAIN_ID = 31337;
  */
 const PGLITE_WORKER_SLOTS = 32;
 
-/** A value generated once and kept in the data directory, so restarts keep it. */
-function persisted(dataDir: string, name: string, make: () => string): string {
-  const file = path.join(dataDir, name);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const value = make();
-  writeFileSync(file, `${value}\n`, { mode: 0o600 });
-  return value;
-}
-
 export interface EmbeddedStack {
   apiUrl: string;
   apiKey: string;
   temporalAddress: string;
   temporalUi: string;
+  /** The Temporal CLI the dev server runs on, when the stack started one. */
+  temporalCli?: string;
+  /** Bearer token of the admin API (`POST /v1/admin/projects`). */
+  adminToken: string;
   chains: ChainConfig[];
   signerUrl: string;
   signerAddress: string;
@@ -56,6 +53,7 @@ export interface EmbeddedStack {
 export async function startEmbeddedStack(config: Config, say: (msg: string) => void): Promise<EmbeddedStack> {
   const logs = path.join(config.dataDir, 'logs');
   mkdirSync(logs, { recursive: true });
+  const developmentConfig = withDevelopmentSettings(config);
   const log = createLogger('api', createWriteStream(path.join(logs, 'api.log'), { flags: 'a' }));
   const services: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {
@@ -65,6 +63,7 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
   try {
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalUi = 'the UI of your Temporal cluster';
+    let temporalCli: string | undefined;
     if (!temporalAddress) {
       const cli = findTemporalCli(say);
       if (!cli) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH, put `temporal` on PATH, install Go, or set TEMPORAL_ADDRESS');
@@ -75,6 +74,7 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
       services.push(temporal);
       temporalAddress = temporal.address;
       temporalUi = temporal.uiUrl;
+      temporalCli = cli;
     }
 
     let chains: ChainConfig[] | undefined = config.CHAINS;
@@ -122,7 +122,7 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
 
     const workerConnection = await NativeConnection.connect(temporalOptions);
     services.push({ stop: () => workerConnection.close() });
-    const engineConfig = { ...config, TEMPORAL_ADDRESS: temporalAddress };
+    const engineConfig = { ...developmentConfig, TEMPORAL_ADDRESS: temporalAddress };
     const workerConfig = config.DATABASE_URL ? engineConfig : {
       ...engineConfig,
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: Math.min(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, PGLITE_WORKER_SLOTS),
@@ -144,7 +144,10 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     services.push({ stop: async () => { started.shutdown(); await started.running; } });
     services.push({ stop: () => api.close() });
 
-    return { apiUrl: config.publicBaseUrl, apiKey, temporalAddress, temporalUi, chains, signerUrl, signerAddress, stop: stopAll };
+    return {
+      apiUrl: config.publicBaseUrl, apiKey, temporalAddress, temporalUi, temporalCli, adminToken: developmentConfig.ADMIN_TOKEN, chains, signerUrl,
+      signerAddress, stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Config } from '../config';
 import { cacheRoot, goInstall, isExecutable, onPath } from './go-build';
 
 /** The Temporal CLI versions that `go install` can build (later tags carry a replace directive). */
@@ -26,4 +27,16 @@ export function findTemporalCli(log: (msg: string) => void = () => undefined): s
     if (goInstall(['github.com/temporalio/cli/cmd/temporal'], version, path.dirname(target), log) && isExecutable(target)) return target;
   }
   return undefined;
+}
+
+/**
+ * The environment to run the Temporal CLI in so it talks to the engine's Temporal: the CLI reads
+ * TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (and TEMPORAL_API_KEY, TEMPORAL_TLS) as the engine does; without
+ * TEMPORAL_ADDRESS, the embedded dev server's port.
+ */
+export function temporalCliEnvironment(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_PORT' | 'TEMPORAL_NAMESPACE'>,
+  env: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
+  return { ...env, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`, TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE };
 }

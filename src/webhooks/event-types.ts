@@ -15,7 +15,7 @@ const exampleData: Record<string, Record<string, unknown>> = {
   'collections.create': { collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' } },
   'tokenTypes.create': {
     collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
-    tokenType: { id: '9b1e…', tokenTypeId: '1', maxSupply: '1000', fungible: true },
+    tokenType: { id: '9b1e…', onChainTypeId: '1', tokenTypeId: '1', maxSupply: '1000', fungible: true },
   },
   'nfts.create': {
     collection: { id: '0f6a…', contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },

@@ -13,6 +13,9 @@ function isPrivate(address: string): boolean {
   return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }
 
+/** What lets a receiver on this machine or a private network be called, told with each refusal it would lift. */
+const PRIVATE_URLS_HINT = 'set WEBHOOK_ALLOW_PRIVATE_URLS=true to allow http and private addresses (development only; `npm start` allows them)';
+
 /**
  * Why a webhook URL may not be called, or undefined if it may. Unless private targets are allowed (a
  * development setting), the URL must be https and every address its host resolves to must be public:
@@ -28,7 +31,7 @@ export async function urlRefusal(url: string, allowPrivate: boolean): Promise<st
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'must be an http(s) URL';
   if (parsed.username || parsed.password) return 'must not carry credentials; use the auth setting';
   if (allowPrivate) return undefined;
-  if (parsed.protocol !== 'https:') return 'must be https';
+  if (parsed.protocol !== 'https:') return `must be https; ${PRIVATE_URLS_HINT}`;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {
@@ -37,5 +40,5 @@ export async function urlRefusal(url: string, allowPrivate: boolean): Promise<st
     return `host ${host} does not resolve`;
   }
   const blocked = addresses.find(isPrivate);
-  return blocked ? `resolves to ${blocked}, a private, loopback or link-local address` : undefined;
+  return blocked ? `resolves to ${blocked}, a private, loopback or link-local address; ${PRIVATE_URLS_HINT}` : undefined;
 }

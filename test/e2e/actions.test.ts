@@ -74,8 +74,10 @@ describe('every action type, end to end', () => {
     const type = await h.request('POST', `/v1/collections/${collection.id}/token-types`, { metadata: { name: 'Gold' }, maxSupply: 1000, fungible: true });
     expect(type.status).toBe(202);
     const typeDone = await h.waitForAction(type.body.actionId);
-    expect(typeDone).toMatchObject({ type: 'tokenTypes.create', status: 'succeeded', resource: { tokenTypeId: '1' } });
+    // The contract's type id is onChainTypeId (and, as before, tokenTypeId); mints name the type by its id.
+    expect(typeDone).toMatchObject({ type: 'tokenTypes.create', status: 'succeeded', resource: { onChainTypeId: '1', tokenTypeId: '1' } });
     const goldId = typeDone.resource.id;
+    expect((await h.request('GET', `/v1/collections/${collection.id}/token-types/${goldId}`)).body).toMatchObject({ id: goldId, onChainTypeId: '1', maxSupply: '1000' });
     await h.recordHistory('erc1155-token-type', type.body.actionId);
     expect(await contract.uri(1)).toBe(`${h.baseUrl}/v1/metadata/collections/${collection.id}/tokens/1`);
     expect(await (await fetch(await contract.uri(1))).json()).toEqual({ name: 'Gold' });

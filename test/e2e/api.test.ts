@@ -31,9 +31,12 @@ describe('API contract: bad input, idempotency, project isolation', () => {
   const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
   const mintWithX = (x: string) => `{"recipient":"${ALICE}","metadata":{"name":"x","x":${x}}}`;
 
-  type Case = [name: string, make: () => [string, string, unknown, Record<string, string>?], status: number, code: string, field?: string];
+  type Case = [name: string, make: () => [string, string, unknown, Record<string, string>?], status: number, code: string, field?: string, message?: RegExp];
   const cases: Case[] = [
     ['invalid recipient address', () => ['POST', `/v1/collections/${erc721.id}/nfts`, { recipient: '0x1234', metadata: { name: 'x' } }], 400, 'invalid_request', 'body.recipient'],
+    ['recipient address with a wrong checksum', () => ['POST', `/v1/collections/${erc721.id}/nfts`, { recipient: ALICE.replace('C51812dc', 'c51812dc'), metadata: { name: 'x' } }], 400, 'invalid_request', 'body.recipient', /checksum/],
+    ['missing recipient', () => ['POST', `/v1/collections/${erc721.id}/nfts`, { metadata: { name: 'x' } }], 400, 'invalid_request', 'body.recipient', /^required$/],
+    ['ERC-1155 mint naming the on-chain type id', () => ['POST', `/v1/collections/${erc1155.id}/nfts`, { recipient: ALICE, tokenTypeId: '1' }], 400, 'invalid_request', 'body.tokenTypeId', /onChainTypeId/],
     ['zero address recipient', () => ['POST', `/v1/collections/${erc721.id}/nfts`, { recipient: '0x0000000000000000000000000000000000000000', metadata: { name: 'x' } }], 400, 'invalid_request', 'body.recipient'],
     ['unknown chain', () => ['POST', '/v1/collections', { chain: 'dogechain', name: 'A', symbol: 'A' }], 400, 'invalid_request', 'body.chain'],
     ['missing name', () => ['POST', '/v1/collections', { chain: 'anvil', symbol: 'A' }], 400, 'invalid_request', 'body.name'],
@@ -59,7 +62,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
   ];
 
   // Rows as one argument: jest reads a callback with more parameters than a row has as one that takes `done`.
-  test.each(cases.map((c) => ({ name: c[0], row: c })))('$name is refused and writes nothing', async ({ row: [, make, status, code, field] }) => {
+  test.each(cases.map((c) => ({ name: c[0], row: c })))('$name is refused and writes nothing', async ({ row: [, make, status, code, field, message] }) => {
     const before = await countActions();
     const [method, path, body, headers] = make();
     const res = await h.request(method, path, body, headers);
@@ -67,6 +70,7 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code, status });
     if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    if (message) expect(res.body.errors.find((e: { field: string }) => e.field === field).message).toMatch(message);
     expect(await countActions()).toBe(before);
   });
 
@@ -136,6 +140,25 @@ describe('API contract: bad input, idempotency, project isolation', () => {
       server.close();
       chains.destroy();
     }
+  });
+
+  test('without ADMIN_TOKEN the admin API answers that it is disabled and how to enable it', async () => {
+    const res = await fetch(`${h.baseUrl}/v1/admin/projects`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer some-token-some-token-some-token' }, body: JSON.stringify({ name: 'Acme' }),
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await res.json()) as { code: string; detail: string };
+    expect(problem.code).toBe('admin_api_disabled');
+    expect(problem.detail).toContain('ADMIN_TOKEN');
+  });
+
+  test('a token type created without maxSupply has none (0)', async () => {
+    const type = await h.request('POST', `/v1/collections/${erc1155.id}/token-types`, { metadata: { name: 'Unbounded' } });
+    expect(type.status).toBe(202);
+    const created = await h.request('GET', `/v1/collections/${erc1155.id}/token-types/${type.body.resource.id}`);
+    expect(created.body).toMatchObject({ maxSupply: '0', onChainTypeId: null });
+    expect((await h.waitForAction(type.body.actionId)).status).toBe('succeeded');
   });
 
   test('requests are timed under their full route template, whatever their status', async () => {

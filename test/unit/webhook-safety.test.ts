@@ -16,6 +16,10 @@ describe('webhook URL policy (SSRF)', () => {
     expect(await urlRefusal(url, false)).toContain(reason);
   });
 
+  test.each(['http://example.com/hook', 'https://127.0.0.1/hook'])('refusing %s names the setting that allows it', async (url) => {
+    expect(await urlRefusal(url, false)).toContain('WEBHOOK_ALLOW_PRIVATE_URLS=true');
+  });
+
   test('public addresses are allowed, and loopback only with the development setting', async () => {
     expect(await urlRefusal('https://93.184.216.34/hook', false)).toBeUndefined();
     expect(await urlRefusal('http://127.0.0.1:9000/hook', true)).toBeUndefined();

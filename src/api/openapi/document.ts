@@ -44,7 +44,7 @@ function operationObject(o: Operation): Json {
   ];
   const responses: Json = Object.fromEntries(Object.entries(o.responses).map(([status, [description, schema]]) => [status, responseOf(description, schema)]));
   const problems = new Set([...(o.body || o.query || o.params || o.idempotencyKey ? [400] : []), ...(o.auth === 'none' ? [] : [401]), ...(o.problems ?? [])]);
-  for (const status of problems) responses[status] = problem(PROBLEMS[status]);
+  for (const status of problems) responses[status] = problem(o.problemMeanings?.[status] ?? PROBLEMS[status]);
   if (takesFunctions(o)) {
     responses[207] = responseOf('A post-function failed: the normal answer is in `result`, every post-function\'s outcome in `functions`', 'FunctionsResult');
     responses[503] = problem('A pre-function did not answer in time (`function_unavailable`); nothing was done');

@@ -25,6 +25,8 @@ export interface Operation {
   responses: Record<number, [string, string?]>;
   /** Statuses answered with application/problem+json besides 400 and, behind a key, 401. */
   problems?: number[];
+  /** What a problem status means on this route, where that differs from what it means elsewhere. */
+  problemMeanings?: Record<number, string>;
 }
 
 const uuid = (...names: string[]) => Object.fromEntries(names.map((n) => [n, idParam]));
@@ -50,7 +52,10 @@ export const OPERATIONS: Operation[] = [
   }),
   op('get', '/v1/metadata/nfts/:id', 'metadata', "An NFT's current metadata", { auth: 'none', params: uuid('id'), responses: { 200: ['Metadata', 'Metadata'] }, problems: [404] }),
 
-  op('post', '/v1/admin/projects', 'admin', 'Create a project and its API key (shown once)', { auth: 'admin', body: createProjectBody, responses: { 201: ['Created', 'Project'] } }),
+  op('post', '/v1/admin/projects', 'admin', 'Create a project and its API key (shown once)', {
+    auth: 'admin', body: createProjectBody, responses: { 201: ['Created', 'Project'] }, problems: [404],
+    problemMeanings: { 404: 'The admin API is disabled (`admin_api_disabled`): the API runs without ADMIN_TOKEN' },
+  }),
 
   op('post', '/v1/collections', 'collections', 'Deploy a collection contract (action collections.create)', { body: createCollectionBody, idempotencyKey: true, responses: accepted, problems: [422] }),
   op('get', '/v1/collections', 'collections', "The project's collections", { responses: { 200: ['Collections', 'CollectionList'] } }),

@@ -14,6 +14,9 @@ const obj = (properties: Record<string, Schema>, required = Object.keys(properti
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const list = (item: string, cursor = true) => obj(cursor ? { data: { type: 'array', items: ref(item) }, nextCursor: nullableStr } : { data: { type: 'array', items: ref(item) } });
 
+const onChainTypeId = { type: ['string', 'null'], description: "An ERC-1155 token type's id in its contract (null until created); mints name the type by its `id`" };
+const onChainTypeIdAsBefore = { ...onChainTypeId, deprecated: true, description: 'The same as onChainTypeId, under its former name' };
+
 const action = obj({
   actionId: str,
   type: { type: 'string', enum: ['collections.create', 'tokenTypes.create', 'nfts.create', 'nfts.update', 'nfts.createBatch'] },
@@ -25,7 +28,11 @@ const action = obj({
   completedAt: nullableTime,
   txId: nullableStr,
   nonce: { type: ['integer', 'null'] },
-  resource: { type: 'object', properties: { url: str, collectionId: nullableStr, id: nullableStr }, required: ['url'] },
+  resource: {
+    type: 'object',
+    properties: { url: str, collectionId: nullableStr, id: nullableStr, onChainTypeId, tokenTypeId: onChainTypeIdAsBefore },
+    required: ['url'],
+  },
   cancelRequestedAt: time,
   error: obj({ reason: str, message: str }),
 }, ['actionId', 'type', 'status', 'stage', 'chain', 'chainId', 'startedAt', 'completedAt', 'txId', 'nonce', 'resource']);
@@ -60,9 +67,13 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     metadata: { type: 'object' }, maxSupply: str, contractAddress: nullableStr, status: str, actionId: str, createdAt: time,
   }),
   CollectionList: obj({ data: { type: 'array', items: ref('Collection') } }),
-  TokenType: obj({ id: str, collectionId: str, tokenTypeId: nullableStr, metadata: { type: 'object' }, maxSupply: str, fungible: { type: 'boolean' }, status: str, actionId: str, createdAt: time }),
+  TokenType: obj({
+    id: str, collectionId: str, onChainTypeId, tokenTypeId: onChainTypeIdAsBefore, metadata: { type: 'object' }, maxSupply: str, fungible: { type: 'boolean' },
+    status: str, actionId: str, createdAt: time,
+  }),
   Nft: obj({
-    id: str, collectionId: str, tokenTypeId: nullableStr, tokenId: nullableStr, recipient: str, amount: str, metadata: {}, metadataVersion: int,
+    id: str, collectionId: str, tokenTypeId: { type: ['string', 'null'], description: "The token type's id (a UUID), as the mint named it" },
+    tokenId: nullableStr, recipient: str, amount: str, metadata: {}, metadataVersion: int,
     tokenURI: nullableStr, status: str, actionId: str, createdAt: time, updatedAt: time,
   }),
   BatchItemList: obj({

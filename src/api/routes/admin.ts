@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Queryable } from '../../db/database';
 import type { SecretBox } from '../../secrets/secret-box';
@@ -38,3 +38,12 @@ export function adminRoutes(db: Queryable, adminToken: string, secrets: SecretBo
   });
   return router;
 }
+
+/**
+ * Without ADMIN_TOKEN the admin API is off: its routes say so, instead of falling through to the project routes
+ * and answering that an API key is missing.
+ */
+export const adminApiDisabled: RequestHandler = (_req, _res, next) => {
+  next(new Problem(404, 'admin_api_disabled', 'The admin API is disabled',
+    'Set ADMIN_TOKEN (at least 24 characters) where the API runs to enable /v1/admin; `npm start` enables it and prints its token'));
+};
