@@ -1,12 +1,2 @@
-import { ApplicationFailure } from '@temporalio/common';
-import type { ActionError } from '../domain';
-
-export const ACTION_FAILED = 'ActionFailed';
-export const SIGNER_UNAVAILABLE = 'SignerUnavailable';
-/** The project cancelled the action before anything was signed for it. */
-export const ACTION_CANCELLED = 'ActionCancelled';
-
-/** A definitive failure of the action: not retried, carried to the workflow with its details. */
-export function actionFailure(error: ActionError): ApplicationFailure {
-  return ApplicationFailure.create({ type: ACTION_FAILED, message: error.message, nonRetryable: true, details: [error] });
-}
+/** Forwards to the failure types' new home for files being changed elsewhere; goes once they import shared/failures. */
+export { ACTION_CANCELLED, ACTION_FAILED, actionFailure, SIGNER_UNAVAILABLE } from '../shared/failures';

@@ -4,11 +4,11 @@ import { planCall } from '../chain/calls';
 import { currentFees, feeCapOf } from '../chain/fees';
 import { describeRevert } from '../chain/revert';
 import type { CallInfo } from '../domain';
+import { ACTION_CANCELLED, ACTION_FINISHED, actionFailure } from '../shared/failures';
 import type { PreparedTransaction } from '../signing/protocol';
 import { setActionStage } from '../store/actions';
 import { loadActionContext } from './context';
 import type { ActivityDeps } from './deps';
-import { ACTION_CANCELLED, actionFailure } from './failures';
 
 /** Everything about an action's transaction except its nonce, which is assigned just before signing. */
 export interface PreparedAction {
@@ -36,7 +36,7 @@ export function createPrepareActivities({ db, chains, urls }: ActivityDeps) {
     async prepareTransaction(actionId: string): Promise<PreparedAction> {
       const ctx = await loadActionContext(db, actionId, urls.metadata);
       const { action, project, collection } = ctx;
-      if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, 'ActionFinished');
+      if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, ACTION_FINISHED);
       if (action.prepared_transaction) return action.prepared_transaction as PreparedAction;
       if (action.cancel_requested_at) throw ApplicationFailure.nonRetryable('cancelled before its transaction was built', ACTION_CANCELLED);
       await setActionStage(db, actionId, 'building');
