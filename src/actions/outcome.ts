@@ -1,8 +1,6 @@
-import type { Database, Queryable } from '../db/database';
-import type { ActionRow } from '../domain';
+import type { Database } from '../db/database';
+import { applyOutcomeToResources } from '../store/action-outcomes';
 import { finishAction, recordMinedBlock, type FinishedOutcome, type MinedBlock } from '../store/actions';
-import { failUnmintedBatchItems } from '../store/batch-mints';
-import { releaseSupply } from '../store/resources';
 import { recordActionEvent } from './events';
 import type { ApiUrls } from './urls';
 
@@ -11,47 +9,6 @@ export type ActionOutcome = FinishedOutcome & {
   /** The block the action's transaction was confirmed in, watched by the reorg check from then on. */
   mined?: MinedBlock;
 };
-
-/** Applies a finished action to what it created. */
-async function applyToResources(tx: Queryable, action: ActionRow) {
-  const { payload } = action;
-  const result = (action.result ?? {}) as Record<string, string>;
-  const ok = action.status === 'succeeded';
-  switch (payload.type) {
-    case 'collections.create':
-      await tx.query('UPDATE collections SET status = $2, contract_address = $3 WHERE id = $1', [
-        action.collection_id, ok ? 'deployed' : 'failed', ok ? result.contractAddress : null,
-      ]);
-      return;
-    case 'tokenTypes.create':
-      await tx.query('UPDATE token_types SET status = $2, token_type_id = $3 WHERE id = $1', [
-        payload.tokenTypeId, ok ? 'created' : 'failed', ok ? result.tokenTypeId : null,
-      ]);
-      return;
-    case 'nfts.create':
-      await tx.query('UPDATE nfts SET status = $2, token_id = $3, updated_at = now() WHERE id = $1', [
-        payload.nftId, ok ? 'minted' : 'failed', ok ? result.tokenId : null,
-      ]);
-      if (!ok) {
-        if (payload.tokenTypeId) await releaseSupply(tx, 'token_types', payload.tokenTypeId, payload.amount);
-        else await releaseSupply(tx, 'collections', action.collection_id, payload.amount);
-      }
-      return;
-    case 'nfts.update':
-      if (ok) {
-        await tx.query('UPDATE nfts SET metadata_version = GREATEST(metadata_version, $2), updated_at = now() WHERE id = $1', [
-          payload.nftId, payload.metadataVersion,
-        ]);
-      }
-      return;
-    case 'nfts.createBatch': {
-      // Minted items were recorded chunk by chunk; whatever was not minted fails now and frees its supply.
-      const unminted = await failUnmintedBatchItems(tx, action.id);
-      if (payload.tokenTypeId) await releaseSupply(tx, 'token_types', payload.tokenTypeId, unminted);
-      else await releaseSupply(tx, 'collections', action.collection_id, unminted);
-    }
-  }
-}
 
 /**
  * Records how an action ended, what that means for the resources it created, and its domain event in
@@ -63,7 +20,7 @@ export async function recordOutcome(db: Database, urls: ApiUrls, actionId: strin
     const finished = await finishAction(tx, actionId, outcome);
     if (!finished) return false;
     if (outcome.mined) await recordMinedBlock(tx, actionId, outcome.mined);
-    await applyToResources(tx, finished);
+    await applyOutcomeToResources(tx, finished);
     await recordActionEvent(tx, finished, urls);
     return true;
   });
