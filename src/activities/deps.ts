@@ -1,6 +1,6 @@
-import type { ApiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Database } from '../db/database';
+import type { ApiUrls } from '../domain';
 import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import type { WebhookSettings } from '../webhooks/settings';

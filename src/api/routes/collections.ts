@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { presentAction, presentCollection, presentNft, presentTokenType } from '../../actions/present';
 import { CURRENT_CONTRACT_VERSION } from '../../chain/artifacts';
 import type { ChainRegistry } from '../../chain/chains';
 import type { CollectionRow, OpenSeaMetadata, TokenTypeRow } from '../../domain';
@@ -11,6 +10,7 @@ import {
   listCollections, nextNftMetadataVersion, reserveSupply,
 } from '../../store/resources';
 import { projectOf } from '../auth';
+import { presentAction, presentCollection, presentNft, presentTokenType } from '../present';
 import { fieldProblem, notFound, parseInput as parse, Problem, type FieldError } from '../problem';
 import { batchMintBody, createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, mintBody, updateNftBody } from '../schemas';
 import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../submit-action';

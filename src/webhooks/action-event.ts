@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database';
-import type { ActionRow } from '../domain';
+import type { ActionRow, ApiUrls } from '../domain';
 import { insertActionEvent } from '../store/outbox';
 import { findCollectionById } from '../store/resources';
-import type { ApiUrls } from './urls';
 
 /**
  * Records the action's domain event (`<type>.succeeded|failed`) in the outbox, in the envelope of

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database';
 import { listQueuedActions } from '../store/actions';
-import type { ActionStarter } from '../temporal/start-action';
+import type { ActionStarter } from './start-action';
 
 /**
  * Starts the workflow of every action that was stored but never started (the API process stopped
