@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { serveOnLoopback } from '../test/support/receiver';
 
 export interface Arrival {
   at: number;
@@ -8,31 +7,16 @@ export interface Arrival {
   event: { id: string; type: string; actionId: string; completedAt?: string; test?: boolean };
 }
 
-const closeServer = (server: Server) => new Promise<void>((r) => {
-  server.closeAllConnections();
-  server.close(() => r());
-});
-
-/** A loopback webhook receiver that answers 200 at once and notes when each event arrived (and at which path). */
+/** The bench's receiver: answers 200 at once and notes when each event arrived (and at which path). */
 export async function startBenchReceiver() {
   const arrivals: Arrival[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      try {
-        arrivals.push({ at: Date.now(), path: req.url ?? '', event: JSON.parse(body) });
-      } catch { /* not an event: ignore */ }
-      res.end('ok');
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    arrivals,
-    close: () => closeServer(server),
-  };
+  const server = await serveOnLoopback((req, res) => {
+    try {
+      arrivals.push({ at: req.at, path: req.path, event: JSON.parse(req.body) });
+    } catch { /* not an event: ignore */ }
+    res.end('ok');
+  }, { keepAliveTimeoutMs: 60_000 });
+  return { url: server.url, arrivals, close: server.close };
 }
 
 /** A receiver that accepts connections, reads what is sent and never answers (until closed). */

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { scheduleSpanning } from './webhooks/retry-window';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url({ protocol: /^https?$/ });
@@ -37,6 +36,26 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 export function parseDuration(text: string): number | undefined {
   const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text);
   return match ? Number(match[1]) * UNITS[match[2] ?? 'ms'] : undefined;
+}
+
+const FIRST_RETRY_MS = 5_000;
+const LONGEST_DELAY_MS = 12 * 3_600_000;
+
+/**
+ * A retry schedule spanning a window, as Stripe's spans 3 days: an immediate attempt, then delays doubling
+ * from 5 s up to 12 h each, the last one stretched so that the last attempt falls at the window's end.
+ */
+export function scheduleSpanning(windowMs: number): number[] {
+  const schedule = [0];
+  let spanned = 0;
+  let delay = FIRST_RETRY_MS;
+  while (spanned + delay <= windowMs) {
+    schedule.push(delay);
+    spanned += delay;
+    delay = Math.min(delay * 2, LONGEST_DELAY_MS);
+  }
+  schedule[schedule.length - 1] += windowMs - spanned;
+  return schedule;
 }
 
 /** A delay in the form parseDuration reads, in milliseconds; `example` names the expected form. */

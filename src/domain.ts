@@ -75,6 +75,23 @@ export interface ActionRow {
   updated_at: Date;
 }
 
+/** Where the API serves the metadata the contracts point at. */
+export interface MetadataUrls {
+  collection(collectionId: string): string;
+  tokenType(tokenTypeId: string): string;
+  nft(nftId: string, version: number): string;
+  /** Version 2 contracts: the token URI is this base followed by the token id. */
+  tokenBase(collectionId: string): string;
+}
+
+/** The API's public URLs that contracts, results and events carry (made by api/urls.ts from PUBLIC_BASE_URL). */
+export interface ApiUrls {
+  metadata: MetadataUrls;
+  /** What the action created: its collection, token type or NFT; a batch mint's per-recipient results. */
+  resource(action: Pick<ActionRow, 'type' | 'collection_id' | 'resource_id'>): string;
+  action(actionId: string): string;
+}
+
 export interface ProjectRow {
   id: string;
   name: string;

@@ -3,12 +3,12 @@ import { collectionArtifact } from '../chain/artifacts';
 import { planBatchMintCall } from '../chain/calls';
 import { describeRevert } from '../chain/revert';
 import type { CollectionRow, TokenStandard } from '../domain';
+import { ACTION_FINISHED, actionFailure, NOT_A_BATCH_MINT } from '../shared/failures';
 import { setActionStage } from '../store/actions';
 import { countBatchMintChunks, insertBatchMintPlan, listBatchItemsToMint, type NewBatchChunk } from '../store/batch-mints';
 import { findTokenTypeById } from '../store/resources';
 import { loadActionContext } from './context';
 import type { ActivityDeps } from './deps';
-import { ACTION_FINISHED, actionFailure } from './failures';
 
 /**
  * A chunk's gas limit is about this share of a block's, so several chunks (or other transactions) fit per
@@ -40,7 +40,7 @@ export function createBatchPlanActivities({ db, chains, urls }: ActivityDeps) {
     async planBatchMint(actionId: string): Promise<{ chainId: number; chunkCount: number }> {
       const { action, project, collection } = await loadActionContext(db, actionId, urls.metadata);
       const { payload } = action;
-      if (payload.type !== 'nfts.createBatch') throw ApplicationFailure.nonRetryable(`action ${actionId} is not a batch mint`, 'NotABatchMint');
+      if (payload.type !== 'nfts.createBatch') throw ApplicationFailure.nonRetryable(`action ${actionId} is not a batch mint`, NOT_A_BATCH_MINT);
       const planned = await countBatchMintChunks(db, actionId);
       if (planned > 0) return { chainId: action.chain_id, chunkCount: planned };
       if (action.status !== 'pending') throw ApplicationFailure.nonRetryable(`action ${actionId} has already ${action.status}`, ACTION_FINISHED);

@@ -1,6 +1,6 @@
-import type { CallContext, MetadataUrls } from '../chain/calls';
+import type { CallContext } from '../chain/calls';
 import type { Queryable } from '../db/database';
-import type { ActionRow, CollectionRow, ProjectRow } from '../domain';
+import type { ActionRow, CollectionRow, MetadataUrls, ProjectRow } from '../domain';
 import { getAction } from '../store/actions';
 import { getProject } from '../store/projects';
 import { findNftById, findTokenTypeById, getCollection } from '../store/resources';

@@ -1,18 +1,9 @@
-import type { ApiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Database } from '../db/database';
+import type { ApiUrls } from '../domain';
 import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
-
-export interface WebhookSettings {
-  timeoutMs: number;
-  retryScheduleMs: number[];
-  allowPrivateUrls: boolean;
-  /** An endpoint failing without a success for this long is disabled. */
-  disableAfterMs: number;
-  /** How long a rotated-out signing secret keeps signing beside the new one. */
-  secretGraceMs: number;
-}
+import type { WebhookSettings } from '../webhooks/settings';
 
 export interface ActivityDeps {
   db: Database;

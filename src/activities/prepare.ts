@@ -4,11 +4,11 @@ import { planCall } from '../chain/calls';
 import { currentFees, feeCapOf } from '../chain/fees';
 import { describeRevert } from '../chain/revert';
 import type { CallInfo } from '../domain';
+import { ACTION_CANCELLED, ACTION_FINISHED, actionFailure } from '../shared/failures';
 import type { PreparedTransaction } from '../signing/protocol';
 import { setActionStage } from '../store/actions';
 import { loadActionContext } from './context';
 import type { ActivityDeps } from './deps';
-import { ACTION_CANCELLED, ACTION_FINISHED, actionFailure } from './failures';
 
 /** Everything about an action's transaction except its nonce, which is assigned just before signing. */
 export interface PreparedAction {

@@ -1,10 +1,10 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { isError } from 'ethers';
 import { currentFees, feeCapOf, replacementFees } from '../chain/fees';
+import { ACTION_FAILED } from '../shared/failures';
 import { keepSentTransaction, listSentTransactions, type SentTransaction } from '../store/action-transactions';
 import { setActionStage, setActionTransaction } from '../store/actions';
 import type { ActivityDeps } from './deps';
-import { ACTION_FAILED } from './failures';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, transferToSelf } from './sign-transaction';
 import { isNonceTooLow, sendRaw } from './transactions';

@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { keccak256 } from 'ethers';
 import type { ActionError } from '../domain';
+import { actionFailure, SIGNER_UNAVAILABLE, TRANSACTION_NOT_SEEN } from '../shared/failures';
 import type { PreparedTransaction, SignPurpose } from '../signing/protocol';
 import { postSignRequest, SignerRejectedError, SignerUnavailableError } from '../signing/signer-client';
 import { signedTransactionMismatch, toEthersTransaction, transactionMismatch } from '../signing/transaction';
 import { getProject } from '../store/projects';
 import type { ActivityDeps } from './deps';
-import { actionFailure, SIGNER_UNAVAILABLE } from './failures';
 import type { PreparedAction } from './prepare';
 
 export interface SignedAction {
@@ -66,7 +66,7 @@ export function transactionSigner(deps: Pick<ActivityDeps, 'db' | 'chains' | 'se
     let problems: string[];
     if ('transactionHash' in answer) {
       const seen = await chains.provider(prepared.chainId).getTransaction(answer.transactionHash);
-      if (!seen) throw ApplicationFailure.retryable(`transaction ${answer.transactionHash} sent by the signer is not known to the chain`, 'TransactionNotSeen');
+      if (!seen) throw ApplicationFailure.retryable(`transaction ${answer.transactionHash} sent by the signer is not known to the chain`, TRANSACTION_NOT_SEEN);
       problems = transactionMismatch(seen, transaction, prepared.from);
     } else {
       problems = signedTransactionMismatch(answer.signedTransaction, transaction, prepared.from);

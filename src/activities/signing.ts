@@ -5,7 +5,7 @@ import { currentFees, feeCapOf } from '../chain/fees';
 import { setActionStage } from '../store/actions';
 import { claimReleasedNonce, keepSignature, leaseAtNonce, releaseNonce, reserveNonce } from '../store/nonces';
 import type { ActivityDeps } from './deps';
-import { ACTION_FINISHED } from './failures';
+import { ACTION_FINISHED } from '../shared/failures';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, transferToSelf, type SignedAction } from './sign-transaction';
 import { stillPendingThen } from './still-pending';

@@ -1,6 +1,6 @@
+import { actionFailure } from '../shared/failures';
 import type { NonceAdmission } from '../store/nonces';
 import { nftUpdateOrder } from '../store/nft-updates';
-import { actionFailure } from './failures';
 import type { PreparedAction } from './prepare';
 
 /**

@@ -1,11 +1,11 @@
 import express from 'express';
-import type { WebhookSettings } from '../activities/deps';
 import type { ChainRegistry } from '../chain/chains';
 import { observeRequests } from '../observability/observe-requests';
 import { opsRoutes, type ReadinessCheck } from '../observability/ops-routes';
 import type { SecretBox } from '../secrets/secret-box';
 import type { ActionCanceller } from '../temporal/cancel-action';
 import type { DeliveryStarter } from '../temporal/start-delivery';
+import type { WebhookSettings } from '../webhooks/settings';
 import { requireApiKey } from './auth';
 import { Problem, problemHandler } from './problem';
 import { functionHooks } from './function-hooks';

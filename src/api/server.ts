@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import type { Client, Connection } from '@temporalio/client';
-import { resumeQueuedActions } from '../actions/resume-queued';
 import { listen } from '../cli/listen';
-import { apiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
@@ -11,12 +9,14 @@ import type { Metrics } from '../observability/metrics';
 import { databaseReady, temporalReady } from '../observability/readiness';
 import type { SecretBox } from '../secrets/secret-box';
 import { createActionCanceller } from '../temporal/cancel-action';
+import { resumeQueuedActions } from '../temporal/resume-queued';
 import { createActionStarter } from '../temporal/start-action';
 import { createDeliveryStarter } from '../temporal/start-delivery';
 import { webhookTaskQueue } from '../temporal/task-queues';
 import { webhookSettings } from '../webhooks/settings';
 import { createApp } from './app';
 import { backgroundStarts } from './background-starts';
+import { apiUrls } from './urls';
 
 /** An action still queued this long after it was stored lost its workflow start: start it. */
 const RESUME_AFTER_MS = 60_000;

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ApiUrls } from '../actions/urls';
 import type { Database, Queryable } from '../db/database';
 import type { LogFn } from '../log';
-import type { ActionRow } from '../domain';
+import type { ActionRow, ApiUrls } from '../domain';
 import { insertAction, type NewAction } from '../store/actions';
 import type { Metrics } from '../observability/metrics';
 import type { ActionStarter } from '../temporal/start-action';

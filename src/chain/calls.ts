@@ -1,13 +1,5 @@
-import type { ActionPayload, CallInfo, CollectionRow, NftRow, TokenTypeRow } from '../domain';
+import type { ActionPayload, CallInfo, CollectionRow, MetadataUrls, NftRow, TokenTypeRow } from '../domain';
 import { collectionArtifact } from './artifacts';
-
-export interface MetadataUrls {
-  collection(collectionId: string): string;
-  tokenType(tokenTypeId: string): string;
-  nft(nftId: string, version: number): string;
-  /** Version 2 contracts: the token URI is this base followed by the token id. */
-  tokenBase(collectionId: string): string;
-}
 
 export interface CallContext {
   owner: string;

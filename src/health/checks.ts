@@ -1,4 +1,4 @@
-import type { ApiUrls } from '../actions/urls';
+import type { ApiUrls } from '../domain';
 import { takeCheckRound } from '../store/chain-checks';
 import { nonceHealthCheck, type HealthDeps } from './nonce-health';
 import { reorgCheck } from './reorg-check';

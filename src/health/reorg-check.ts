@@ -1,11 +1,11 @@
 import type { JsonRpcProvider } from 'ethers';
-import { recordReorgEvent } from '../actions/reorg-event';
-import type { ApiUrls } from '../actions/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Database } from '../db/database';
+import type { ApiUrls } from '../domain';
 import type { LogFn } from '../log';
 import type { Metrics } from '../observability/metrics';
 import { actionsBeingResent, actionsMinedSince, forgetSignedTransactions, moveMinedBlock, type MinedAction, type MinedBlock } from '../store/actions';
+import { recordReorgEvent } from '../webhooks/reorg-event';
 
 export interface ReorgCheckDeps {
   db: Database;

@@ -2,26 +2,16 @@ import express from 'express';
 import type { Wallet } from 'ethers';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import type { SignRequest } from '../signing/protocol';
+import { preparedTransactionSchema, signPurposeSchema, type SignRequest } from '../signing/protocol';
 import { toEthersTransaction } from '../signing/transaction';
 import { refusalReason, type PolicyDeps } from './policy';
 
 const requestShape = z.looseObject({
   type: z.literal('transaction.sign'),
-  purpose: z.enum(['action', 'replacement', 'cancel', 'nonce_gap_filler']),
+  purpose: signPurposeSchema,
   from: z.string(),
   unsignedTransaction: z.string(),
-  transaction: z.looseObject({
-    type: z.literal(2),
-    chainId: z.number().int(),
-    nonce: z.number().int().nonnegative(),
-    to: z.string().nullable(),
-    value: z.string(),
-    data: z.string(),
-    gasLimit: z.string(),
-    maxFeePerGas: z.string(),
-    maxPriorityFeePerGas: z.string(),
-  }),
+  transaction: preparedTransactionSchema.loose(),
 });
 
 export interface SignerAppDeps extends Omit<PolicyDeps, 'address'> {

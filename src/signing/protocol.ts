@@ -2,23 +2,25 @@ import { z } from 'zod';
 import type { CallInfo } from '../domain';
 
 /** The EIP-1559 transaction the engine built, all integers as decimal strings. */
-export interface PreparedTransaction {
-  type: 2;
-  chainId: number;
-  nonce: number;
-  to: string | null;
-  value: string;
-  data: string;
-  gasLimit: string;
-  maxFeePerGas: string;
-  maxPriorityFeePerGas: string;
-}
+export const preparedTransactionSchema = z.object({
+  type: z.literal(2),
+  chainId: z.number().int(),
+  nonce: z.number().int().nonnegative(),
+  to: z.string().nullable(),
+  value: z.string(),
+  data: z.string(),
+  gasLimit: z.string(),
+  maxFeePerGas: z.string(),
+  maxPriorityFeePerGas: z.string(),
+});
+export type PreparedTransaction = z.infer<typeof preparedTransactionSchema>;
 
 /**
  * `replacement`: the action's transaction again at its nonce with higher fees (the first was stuck);
  * `cancel`: a zero-value transfer to self at the action's nonce, replacing its transaction.
  */
-export type SignPurpose = 'action' | 'replacement' | 'cancel' | 'nonce_gap_filler';
+export const signPurposeSchema = z.enum(['action', 'replacement', 'cancel', 'nonce_gap_filler']);
+export type SignPurpose = z.infer<typeof signPurposeSchema>;
 
 /** Body of the engine's POST to a project's signing endpoint. */
 export interface SignRequest {

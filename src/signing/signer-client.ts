@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { signResponseSchema, type SignRequest, type SignResponse } from './protocol';
+import { postSigned } from './signed-post';
 
 export class SignerRejectedError extends Error {
   constructor(readonly status: number, readonly reason: string) {
@@ -18,23 +18,9 @@ export async function postSignRequest(
   request: SignRequest,
   timeoutMs: number,
 ): Promise<SignResponse> {
-  const body = JSON.stringify(request);
-  const id = `sign_${randomUUID()}`;
-  const timestamp = new Date();
   let response: Response;
   try {
-    response = await fetch(endpoint.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-        'webhook-signature': new Webhook(endpoint.secret).sign(id, timestamp, body),
-      },
-      body,
-    });
+    response = await postSigned({ url: endpoint.url, secrets: [endpoint.secret], messageId: `sign_${randomUUID()}`, body: JSON.stringify(request), timeoutMs });
   } catch (err) {
     throw new SignerUnavailableError(`signer unreachable: ${(err as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { spawnService, waitUntil, type Service } from './process';
 
 export const searchAttributeFlags = () =>

@@ -29,6 +29,11 @@ export async function insertAction(tx: Queryable, action: NewAction): Promise<{ 
   return { row: existing, created: false };
 }
 
+/** Sets the metadata version an `nfts.update` action sends, assigned in the transaction that stores the action. */
+export async function setUpdateMetadataVersion(tx: Queryable, actionId: string, version: number) {
+  await tx.query(`UPDATE actions SET payload = jsonb_set(payload, '{metadataVersion}', to_jsonb($2::int)) WHERE id = $1`, [actionId, version]);
+}
+
 export async function findActionById(db: Queryable, actionId: string): Promise<ActionRow | undefined> {
   const [row] = await db.query<ActionRow>('SELECT * FROM actions WHERE id = $1', [actionId]);
   return row;
@@ -72,6 +77,15 @@ export async function listActions(db: Queryable, projectId: string, filter: Acti
   return db.query<ActionRow>(
     `SELECT * FROM actions WHERE ${where.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
     params,
+  );
+}
+
+/** Actions stored but still queued `olderThanMs` later, oldest first: their workflow start was lost. */
+export async function listQueuedActions(db: Queryable, olderThanMs: number): Promise<ActionRow[]> {
+  return db.query<ActionRow>(
+    `SELECT * FROM actions WHERE status = 'pending' AND stage = 'queued' AND updated_at < now() - make_interval(secs => $1::float8 / 1000)
+     ORDER BY started_at LIMIT 500`,
+    [olderThanMs],
   );
 }
 

@@ -19,6 +19,14 @@ export async function insertOutboxEvents(db: Queryable, events: NewOutboxEvent[]
   );
 }
 
+/** Records an action's outcome event in the outbox; an action has one, so a second recording changes nothing. */
+export async function insertActionEvent(tx: Queryable, event: { id: string; projectId: string; type: string; actionId: string; payload: unknown }) {
+  await tx.query(
+    'INSERT INTO outbox_events (id, project_id, type, action_id, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (action_id) DO NOTHING',
+    [event.id, event.projectId, event.type, event.actionId, JSON.stringify(event.payload)],
+  );
+}
+
 /**
  * Records an event about an action beyond its outcome (e.g. `actions.reorged`) in the outbox, once: a
  * second recording with the same event id changes nothing.

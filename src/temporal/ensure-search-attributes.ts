@@ -1,6 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 
 /** Registers the engine's search attributes on a namespace where they are missing (an existing cluster). */
 export async function ensureSearchAttributes(connection: Connection, namespace: string) {

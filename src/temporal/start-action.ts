@@ -1,10 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { ChainRegistry } from '../chain/chains';
 import type { ActionRow } from '../domain';
+import { ActionStatusKey, ActionTypeKey, ChainIdKey, ProjectIdKey } from '../shared/search-attributes';
 import type { actionWorkflow } from '../workflows/action';
 import type { batchMintWorkflow } from '../workflows/batch-mint';
 import { actionWorkflowId } from '../workflows/ids';
-import { ActionStatusKey, ActionTypeKey, ChainIdKey, ProjectIdKey } from './search-attributes';
 
 export const CONFIRMATION_TIMEOUT_MS = 30 * 60_000;
 

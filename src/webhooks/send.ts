@@ -1,4 +1,4 @@
-import { Webhook } from 'standardwebhooks';
+import { postSigned } from '../signing/signed-post';
 import type { EndpointAuth } from '../store/webhooks';
 
 export interface SendResult {
@@ -47,25 +47,12 @@ function authHeaders(auth: EndpointAuth): Record<string, string> {
  * event id, the same on every attempt). No redirects are followed; the response body is read up to a bound.
  */
 export async function sendWebhook(opts: { url: string; secrets: string[]; auth: EndpointAuth; messageId: string; body: string; timeoutMs: number }): Promise<SendResult> {
-  const timestamp = new Date();
-  const signature = opts.secrets.map((secret) => new Webhook(secret).sign(opts.messageId, timestamp, opts.body)).join(' ');
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const { auth, ...post } = opts;
+  const answer = postSigned({ ...post, headers: { ...authHeaders(auth), 'user-agent': 'nft-action-engine-webhooks/1' } });
   try {
-    const response = await fetch(opts.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(opts.timeoutMs),
-      headers: {
-        ...authHeaders(opts.auth),
-        'content-type': 'application/json',
-        'user-agent': 'nft-action-engine-webhooks/1',
-        'webhook-id': opts.messageId,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-        'webhook-signature': signature,
-      },
-      body: opts.body,
-    });
+    const response = await answer;
     const responseBody = await readBounded(response);
     const ok = response.status >= 200 && response.status < 300;
     return { statusCode: response.status, latencyMs: elapsed(), responseBody, error: ok ? null : `HTTP ${response.status}`, retryAfterMs: retryAfterMs(response) };

@@ -1,5 +1,14 @@
-import type { WebhookSettings } from '../activities/deps';
 import type { Config } from '../config';
+
+export interface WebhookSettings {
+  timeoutMs: number;
+  retryScheduleMs: number[];
+  allowPrivateUrls: boolean;
+  /** An endpoint failing without a success for this long is disabled. */
+  disableAfterMs: number;
+  /** How long a rotated-out signing secret keeps signing beside the new one. */
+  secretGraceMs: number;
+}
 
 export const webhookSettings = (config: Config): WebhookSettings => ({
   timeoutMs: config.WEBHOOK_TIMEOUT_MS,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
-import { apiUrls } from '../actions/urls';
+import { apiUrls } from '../api/urls';
 import type { ChainRegistry } from '../chain/chains';
 import type { Config } from '../config';
 import type { Database } from '../db/database';

@@ -4,12 +4,11 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { Settlement } from '../activities/confirm';
-import { ACTION_CANCELLED } from '../activities/failures';
 import type { FinalStatus } from '../activities/finish-action';
 import type { PreparedAction } from '../activities/prepare';
 import type { SentTransaction } from '../activities/replace';
-import { ActionStatusKey } from '../temporal/search-attributes';
-import type { ActionWorkflowInput } from './action';
+import { ACTION_CANCELLED, NONCE_CONFLICT } from '../shared/failures';
+import { ActionStatusKey } from '../shared/search-attributes';
 import { toActionError } from './action-error';
 import { giveBackNonce } from './give-back-nonce';
 
@@ -49,6 +48,18 @@ export interface SettlementState {
   prepared: PreparedAction;
   sent: SentTransaction[];
   cancelSent: boolean;
+}
+
+export interface ActionWorkflowInput {
+  actionId: string;
+  confirmations: number;
+  pollIntervalMs: number;
+  /** How long to wait for the transaction to be mined and confirmed before failing the action (before 'settled-or-pending'). */
+  confirmationTimeoutMs: number;
+  /** Not mined for this long, the transaction is replaced with higher fees (the chain's setting). */
+  stuckAfterMs?: number;
+  /** Set by continue-as-new: the transactions sent so far, followed on from there. */
+  resume?: SettlementState;
 }
 
 /**
@@ -106,7 +117,7 @@ async function signAndSend(
     }
     log.warn('nonce taken by a transaction sent outside the engine; reserving another', { nonce });
   }
-  throw ApplicationFailure.create({ type: 'NonceConflict', message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
+  throw ApplicationFailure.create({ type: NONCE_CONFLICT, message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
 }
 
 /**
@@ -141,7 +152,7 @@ async function followUntilSettled(input: ActionWorkflowInput, state: SettlementS
       if (recorded) return finish(recorded);
     } else if (settlement.state === 'nonce_used_elsewhere') {
       throw ApplicationFailure.create({
-        type: 'NonceConflict', nonRetryable: true,
+        type: NONCE_CONFLICT, nonRetryable: true,
         message: `nonce ${state.sent[0].nonce} of ${prepared.from} was used by another confirmed transaction: none of the action's can be mined`,
       });
     } else if (!settlement.mined && Date.now() - lastSentAt >= stuckAfterMs) {

@@ -3,9 +3,10 @@ import type { createActivities } from '../activities';
 import type { FinalStatus } from '../activities/finish-action';
 import type { PreparedAction } from '../activities/prepare';
 import type { SignedAction } from '../activities/signing';
-import { ActionStatusKey } from '../temporal/search-attributes';
+import { CONFIRMATION_TIMEOUT, NONCE_CONFLICT } from '../shared/failures';
+import { ActionStatusKey } from '../shared/search-attributes';
 import { toActionError } from './action-error';
-import { actionUntilSettled, type SettlementState } from './action-until-settled';
+import { actionUntilSettled, type ActionWorkflowInput } from './action-until-settled';
 import { giveBackNonce } from './give-back-nonce';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -59,18 +60,6 @@ const SIGNING_IN_TASK = 'signing-in-task';
 const localSigner: SignerStep = proxyLocalActivities<Activities>(SIGNER_OPTIONS);
 const remoteSigner: SignerStep = proxyActivities<Activities>(SIGNER_OPTIONS);
 
-export interface ActionWorkflowInput {
-  actionId: string;
-  confirmations: number;
-  pollIntervalMs: number;
-  /** How long to wait for the transaction to be mined and confirmed before failing the action (before 'settled-or-pending'). */
-  confirmationTimeoutMs: number;
-  /** Not mined for this long, the transaction is replaced with higher fees (the chain's setting). */
-  stuckAfterMs?: number;
-  /** Set by continue-as-new: the transactions sent so far, followed on from there. */
-  resume?: SettlementState;
-}
-
 const MAX_NONCE_ATTEMPTS = 3;
 
 /**
@@ -115,7 +104,7 @@ async function signAndBroadcast(steps: EngineSteps, signer: SignerStep, prepared
     if ((await steps.broadcastTransaction(prepared.actionId, prepared.chainId, signed)) === 'sent') return signed;
     log.warn('nonce taken by a transaction sent outside the engine; reserving another', { nonce });
   }
-  throw ApplicationFailure.create({ type: 'NonceConflict', message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
+  throw ApplicationFailure.create({ type: NONCE_CONFLICT, message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
 }
 
 /** Until the transaction is confirmed, mined successfully or not: a revert is final only once confirmed too. */
@@ -126,7 +115,7 @@ async function awaitConfirmations(steps: EngineSteps, input: ActionWorkflowInput
     const state = await steps.awaitConfirmations(prepared.actionId, prepared.chainId, signed, input.confirmations, FOLLOWER_WAIT_MS);
     if (state.state === 'confirmed') return;
     if (Date.now() >= deadline) {
-      throw ApplicationFailure.create({ type: 'ConfirmationTimeout', message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
+      throw ApplicationFailure.create({ type: CONFIRMATION_TIMEOUT, message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
     }
     await sleep(pauseMs);
     pauseMs = Math.min(pauseMs * 2, 30_000);
@@ -140,7 +129,7 @@ async function waitForConfirmations(steps: EngineSteps, input: ActionWorkflowInp
     const state = await steps.checkTransaction(prepared.actionId, prepared.chainId, signed);
     if (state.state === 'mined' && (!state.success || state.confirmations >= input.confirmations)) return;
     if (waitedMs >= input.confirmationTimeoutMs) {
-      throw ApplicationFailure.create({ type: 'ConfirmationTimeout', message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
+      throw ApplicationFailure.create({ type: CONFIRMATION_TIMEOUT, message: `transaction ${signed.hash} not confirmed in time`, nonRetryable: true });
     }
     await sleep(intervalMs);
     waitedMs += intervalMs;

@@ -2,8 +2,9 @@ import { ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities
 import type { createActivities } from '../activities';
 import type { FinalStatus } from '../activities/finish-action';
 import type { ActionError } from '../domain';
-import { ActionStatusKey } from '../temporal/search-attributes';
-import type { ActionWorkflowInput } from './action';
+import { NONCE_CONFLICT } from '../shared/failures';
+import { ActionStatusKey } from '../shared/search-attributes';
+import type { ActionWorkflowInput } from './action-until-settled';
 import { toActionError } from './action-error';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -81,7 +82,7 @@ async function sendChunk(actionId: string, chunk: number) {
     if ((await steps.broadcastBatchChunk(actionId, chunk)) === 'sent') return;
     log.warn('nonce taken by a transaction sent outside the engine; reserving another', { chunk, nonce });
   }
-  throw ApplicationFailure.create({ type: 'NonceConflict', message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
+  throw ApplicationFailure.create({ type: NONCE_CONFLICT, message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
 }
 
 /** Each wait is a local activity inside the workflow task, kept short; between waits, a durable timer backing off. */

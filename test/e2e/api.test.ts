@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { resumeQueuedActions } from '../../src/actions/resume-queued';
-import { apiUrls } from '../../src/actions/urls';
 import { createApp } from '../../src/api/app';
+import { apiUrls } from '../../src/api/urls';
 import { ChainRegistry } from '../../src/chain/chains';
 import { createActionCanceller } from '../../src/temporal/cancel-action';
+import { resumeQueuedActions } from '../../src/temporal/resume-queued';
 import { createActionStarter } from '../../src/temporal/start-action';
 import { createDeliveryStarter } from '../../src/temporal/start-delivery';
 import { webhookTaskQueue } from '../../src/temporal/task-queues';

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { apiUrls } from '../../src/actions/urls';
 import { createWebhookActivities } from '../../src/activities/webhooks';
+import { apiUrls } from '../../src/api/urls';
 import { ChainRegistry } from '../../src/chain/chains';
 import { deliveryWorkflowId } from '../../src/workflows/webhook-ids';
 import { startHarness, type EngineProcess, type Harness } from '../support/harness';

@@ -1,4 +1,4 @@
-import { scheduleSpanning } from '../../src/webhooks/retry-window';
+import { scheduleSpanning } from '../../src/config';
 import { deliveryWorkflowId } from '../../src/workflows/webhook-ids';
 import { ALICE } from '../support/accounts';
 import { startHarness, type Harness, type EngineProcess } from '../support/harness';

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { apiUrls } from '../../src/actions/urls';
 import { createWebhookActivities } from '../../src/activities/webhooks';
+import { apiUrls } from '../../src/api/urls';
 import { ChainRegistry } from '../../src/chain/chains';
 import { deliveryWorkflowId } from '../../src/workflows/webhook-ids';
 import { ALICE } from '../support/accounts';

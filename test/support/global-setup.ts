@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { startSigner } from '../../src/signer/server';
 import { startAnvil } from '../../src/stack/anvil';
 import { findTemporalCli } from '../../src/stack/temporal-cli';
-import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { STACK_ENV, type TestStack } from './env';
 import { freePort } from '../../src/stack/ports';
 

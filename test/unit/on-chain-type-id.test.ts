@@ -1,6 +1,6 @@
-import { actionEventData } from '../../src/actions/events';
-import { presentAction, presentTokenType } from '../../src/actions/present';
-import { apiUrls } from '../../src/actions/urls';
+import { actionEventData } from '../../src/webhooks/action-event';
+import { presentAction, presentTokenType } from '../../src/api/present';
+import { apiUrls } from '../../src/api/urls';
 import type { ActionRow, TokenTypeRow } from '../../src/domain';
 
 const TYPE_ID = '9b1e4c2a-1f0d-4e5f-9a0b-1c2d3e4f5a6b';

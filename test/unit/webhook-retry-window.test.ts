@@ -1,5 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config';
-import { scheduleSpanning } from '../../src/webhooks/retry-window';
+import { ConfigError, loadConfig, scheduleSpanning } from '../../src/config';
 
 const DAY = 86_400_000;
 

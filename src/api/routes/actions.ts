@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import { presentAction } from '../../actions/present';
-import type { ApiUrls } from '../../actions/urls';
 import type { Queryable } from '../../db/database';
+import type { ApiUrls } from '../../domain';
 import { findProjectAction, listActions, requestCancel } from '../../store/actions';
 import type { ActionCanceller } from '../../temporal/cancel-action';
 import { listBatchItemResults } from '../../store/batch-mints';
 import { projectOf } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { presentAction } from '../present';
 import { fieldProblem, notFound, parseInput, Problem } from '../problem';
 import { idParam, listActionsQuery, listBatchItemsQuery } from '../schemas';
 

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { presentAction, presentCollection, presentNft, presentTokenType } from '../../actions/present';
 import { CURRENT_CONTRACT_VERSION } from '../../chain/artifacts';
 import type { ChainRegistry } from '../../chain/chains';
 import type { CollectionRow, OpenSeaMetadata, TokenTypeRow } from '../../domain';
+import { setUpdateMetadataVersion } from '../../store/actions';
 import { insertBatchMintItems } from '../../store/batch-mints';
 import {
   findCollection, findNft, findNftMetadata, findTokenType, insertCollection, insertNft, insertNftMetadata, insertTokenType,
   listCollections, nextNftMetadataVersion, reserveSupply,
 } from '../../store/resources';
 import { projectOf } from '../auth';
+import { presentAction, presentCollection, presentNft, presentTokenType } from '../present';
 import { fieldProblem, notFound, parseInput as parse, Problem, type FieldError } from '../problem';
 import { batchMintBody, createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, mintBody, updateNftBody } from '../schemas';
 import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../submit-action';
@@ -257,7 +258,7 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     }, async (tx) => {
       const version = await nextNftMetadataVersion(tx, nft.id);
       await insertNftMetadata(tx, nft.id, version, body.metadata);
-      await tx.query(`UPDATE actions SET payload = jsonb_set(payload, '{metadataVersion}', to_jsonb($2::int)) WHERE id = $1`, [actionId, version]);
+      await setUpdateMetadataVersion(tx, actionId, version);
     }));
   });
 

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { actionEventData } from '../../actions/events';
-import type { ApiUrls } from '../../actions/urls';
 import type { Queryable } from '../../db/database';
+import type { ApiUrls } from '../../domain';
 import { findProjectAction } from '../../store/actions';
 import { findCollectionById } from '../../store/resources';
+import { actionEventData } from '../../webhooks/action-event';
 import { projectOf } from '../auth';
 import { notFound, parseInput } from '../problem';
 import { idParam } from '../schemas';

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { WebhookSettings } from '../../activities/deps';
 import type { Queryable } from '../../db/database';
 import type { SecretBox } from '../../secrets/secret-box';
 import {
@@ -12,6 +11,7 @@ import type { DeliveryStarter } from '../../temporal/start-delivery';
 import { deliveryIdFor } from '../../webhooks/ids';
 import { CATALOGUE, EVENT_TYPE_NAMES } from '../../webhooks/event-types';
 import { urlRefusal } from '../../webhooks/url-policy';
+import type { WebhookSettings } from '../../webhooks/settings';
 import { projectOf } from '../auth';
 import { fieldProblem, notFound, parseInput as parse, Problem } from '../problem';
 import { idParam } from '../schemas';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database';
-import type { ActionRow } from '../domain';
+import type { ActionRow, ApiUrls } from '../domain';
+import { insertActionEvent } from '../store/outbox';
 import { findCollectionById } from '../store/resources';
-import type { ApiUrls } from './urls';
 
 /**
  * Records the action's domain event (`<type>.succeeded|failed`) in the outbox, in the envelope of
@@ -21,10 +21,7 @@ export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: 
     data,
     resource: urls.resource(action),
   };
-  await tx.query(
-    'INSERT INTO outbox_events (id, project_id, type, action_id, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (action_id) DO NOTHING',
-    [event.id, action.project_id, type, action.id, JSON.stringify(event)],
-  );
+  await insertActionEvent(tx, { id: event.id, projectId: action.project_id, type, actionId: action.id, payload: event });
 }
 
 /** What an action's event and its Crossmint-style status carry in `data`: the chain, the transaction and what it made. */

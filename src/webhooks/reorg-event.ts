@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database';
+import type { ApiUrls } from '../domain';
 import type { MinedAction, MinedBlock } from '../store/actions';
 import { recordActionNotice } from '../store/outbox';
-import type { ApiUrls } from './urls';
 
 export const ACTIONS_REORGED = 'actions.reorged';
 

@@ -1,19 +1,10 @@
-import type { Database, Queryable } from '../db/database';
+import type { Queryable } from '../db/database';
 import type { ActionRow } from '../domain';
-import { finishAction, recordMinedBlock, type FinishedOutcome, type MinedBlock } from '../store/actions';
-import { failUnmintedBatchItems } from '../store/batch-mints';
-import { releaseSupply } from '../store/resources';
-import { recordActionEvent } from './events';
-import type { ApiUrls } from './urls';
-
-/** A batch mint that failed in part still reports what it minted in its result. */
-export type ActionOutcome = FinishedOutcome & {
-  /** The block the action's transaction was confirmed in, watched by the reorg check from then on. */
-  mined?: MinedBlock;
-};
+import { failUnmintedBatchItems } from './batch-mints';
+import { releaseSupply } from './resources';
 
 /** Applies a finished action to what it created. */
-async function applyToResources(tx: Queryable, action: ActionRow) {
+export async function applyOutcomeToResources(tx: Queryable, action: ActionRow) {
   const { payload } = action;
   const result = (action.result ?? {}) as Record<string, string>;
   const ok = action.status === 'succeeded';
@@ -51,20 +42,4 @@ async function applyToResources(tx: Queryable, action: ActionRow) {
       else await releaseSupply(tx, 'collections', action.collection_id, unminted);
     }
   }
-}
-
-/**
- * Records how an action ended, what that means for the resources it created, and its domain event in
- * the outbox, in one transaction. Recording twice changes nothing: it answers false if the action had
- * ended already (a repeated attempt).
- */
-export async function recordOutcome(db: Database, urls: ApiUrls, actionId: string, outcome: ActionOutcome): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const finished = await finishAction(tx, actionId, outcome);
-    if (!finished) return false;
-    if (outcome.mined) await recordMinedBlock(tx, actionId, outcome.mined);
-    await applyToResources(tx, finished);
-    await recordActionEvent(tx, finished, urls);
-    return true;
-  });
 }

@@ -1,5 +1,4 @@
-import type { ActionRow, CollectionRow, NftRow, TokenTypeRow } from '../domain';
-import type { ApiUrls } from './urls';
+import type { ActionRow, ApiUrls, CollectionRow, NftRow, TokenTypeRow } from '../domain';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 

@@ -1,8 +1,7 @@
-import type { MetadataUrls } from '../chain/calls';
-import type { ActionRow } from '../domain';
+import type { ActionRow, ApiUrls, MetadataUrls } from '../domain';
 
 /** Public URLs of the API: the metadata the contracts point at, and the resources actions create. */
-export function apiUrls(baseUrl: string) {
+export function apiUrls(baseUrl: string): ApiUrls {
   const metadata: MetadataUrls = {
     collection: (id) => `${baseUrl}/v1/metadata/collections/${id}`,
     tokenType: (id) => `${baseUrl}/v1/metadata/token-types/${id}`,
@@ -19,4 +18,3 @@ export function apiUrls(baseUrl: string) {
   };
   return { metadata, resource, action: (id: string) => `${baseUrl}/v1/actions/${id}` };
 }
-export type ApiUrls = ReturnType<typeof apiUrls>;
