@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { JsonRpcProvider, Network, Wallet } from 'ethers';
+import { createSigningActivities } from '../../src/activities/signing';
+import type { PreparedAction } from '../../src/activities/prepare';
 import type { ChainConfig } from '../../src/config';
 import { startSigner } from '../../src/signer/server';
 import { startAnvil } from '../../src/stack/anvil';
 import { freePort } from '../../src/stack/ports';
+import { ACTION_FINISHED } from '../../src/shared/failures';
 import { startHarness, type Harness } from '../support/harness';
 
 /** anvil's sixth development account: a second signer, funded on both chains. */
@@ -72,6 +75,27 @@ describe('nonces under load', () => {
     for (const a of actions) expect((await provider.getTransaction(a.txId))?.from).toBe(address);
     expect(await provider.getTransactionCount(address, 'pending')).toBe(await provider.getTransactionCount(address, 'latest'));
   }
+
+  test("an action's steps run again after it finished (a workflow task run again) get no nonce and sign nothing", async () => {
+    const collection = await h.deployCollection('erc721');
+    const [finished] = await mintAll(collection.id, 1, h.apiKey, 1);
+    // A later mint of the signer prunes the finished action's settled lease, as it does in production.
+    await mintAll(collection.id, 1, h.apiKey, 1);
+    const [row] = await h.db.query<{ prepared_transaction: PreparedAction; nonce: number }>(
+      'SELECT prepared_transaction, nonce FROM actions WHERE id = $1', [finished.actionId]);
+    expect(await h.db.query('SELECT nonce FROM nonce_leases WHERE holder = $1', [finished.actionId])).toEqual([]);
+    const counter = () => h.db.query('SELECT next_nonce FROM signer_nonces WHERE address = $1', [h.signerAddress.toLowerCase()]);
+    const before = await counter();
+
+    const steps = createSigningActivities({
+      db: h.db, chains: h.chainRegistry, urls: h.urls, signerTimeoutMs: 5_000, confirmationWaitSlots: 1, wakeDispatcher: () => undefined,
+      secrets: h.secrets, webhooks: h.webhooks, metrics: h.metrics,
+    });
+    await expect(steps.reserveNonce(row.prepared_transaction)).rejects.toMatchObject({ type: ACTION_FINISHED });
+    await expect(steps.requestSignature(row.prepared_transaction, row.nonce)).rejects.toMatchObject({ type: ACTION_FINISHED });
+    expect(await counter()).toEqual(before);
+    expect(await h.db.query('SELECT nonce FROM nonce_leases WHERE holder = $1', [finished.actionId])).toEqual([]);
+  });
 
   test(`${MANY} concurrent mints from one signer: each its own nonce, no gap, every action succeeded`, async () => {
     const collection = await h.deployCollection('erc721');

@@ -159,7 +159,7 @@ export async function startHarness(
 
   return {
     app, recordHistory, recordWorkflowHistory, secrets, webhooks, metrics,
-    chains, stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
+    chains, chainRegistry: registry, urls, stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
     newProject, startWorker, startApi, request, waitForAction, deployCollection,
     async stop() {
       for (const running of [...processes]) await running.stop();
