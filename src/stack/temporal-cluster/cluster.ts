@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { spawnService, type Service } from '../process';
 import { findTemporalServer } from './binaries';
@@ -16,6 +17,12 @@ const logTail = (file: string) => {
     return '(no log)';
   }
 };
+
+const acceptsConnections = (port: number) => new Promise<boolean>((resolve) => {
+  const socket = connect(port, '127.0.0.1');
+  socket.once('connect', () => (socket.destroy(), resolve(true)));
+  socket.once('error', () => resolve(false));
+});
 
 export interface ClusterOptions {
   /** PostgreSQL for Temporal's stores: the URL's database and `<database>_visibility`, created if missing. */
@@ -65,20 +72,21 @@ export async function startTemporalCluster(opts: ClusterOptions): Promise<Tempor
   const logFile = (service: ClusterService) => path.join(opts.dir, `${service}.log`);
   const spawn = (service: ClusterService) => spawnService(`temporal-${service}`, bins.server,
     ['--root', opts.dir, '--config', '.', '--env', 'cluster', '--allow-no-auth', 'start', '--service', service], { logFile: logFile(service) });
-  const services = Object.fromEntries(CLUSTER_SERVICES.map((s) => [s, spawn(s)])) as Record<ClusterService, Service>;
+  const services = {} as Record<ClusterService, Service>;
   const address = `127.0.0.1:${opts.ports.grpc.frontend}`;
   const stop = async () => {
-    for (const service of CLUSTER_SERVICES) await services[service].stop();
+    for (const service of CLUSTER_SERVICES) await services[service]?.stop();
   };
 
   try {
     // Any service exiting while we wait fails the start at once, naming its log.
-    const anyExit = new Promise<never>((_, reject) => {
-      for (const service of CLUSTER_SERVICES) {
-        services[service].child.once('exit', (code, signal) => reject(new Error(
-          `the Temporal ${service} service exited (${code ?? signal}) while starting; the end of ${logFile(service)}:\n${logTail(logFile(service))}`)));
-      }
-    });
+    let exited!: (err: Error) => void;
+    const anyExit = new Promise<never>((_, reject) => (exited = reject));
+    const launch = (service: ClusterService) => {
+      services[service] = spawn(service);
+      services[service].child.once('exit', (code, signal) => exited(new Error(
+        `the Temporal ${service} service exited (${code ?? signal}) while starting; the end of ${logFile(service)}:\n${logTail(logFile(service))}`)));
+    };
     let settled = false;
     anyExit.catch(() => (settled = true));
     const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
@@ -91,6 +99,11 @@ export async function startTemporalCluster(opts: ClusterOptions): Promise<Tempor
       }
     };
     await Promise.race([anyExit, (async () => {
+      // Each service writes the cluster's metadata when a fresh database has none: started together they race
+      // to write it and the losers exit. The frontend goes first; it listens only once the metadata is written.
+      launch('frontend');
+      await poll('Temporal frontend (listening)', () => acceptsConnections(opts.ports.grpc.frontend));
+      for (const service of CLUSTER_SERVICES) if (service !== 'frontend') launch(service);
       await poll('Temporal frontend (namespace registered)', async () => (await ensureNamespace(address, opts.namespace), true));
       await poll('Temporal cluster (history answering)', () => clusterAnswers(address, opts.namespace));
     })().finally(() => (settled = true))]);
