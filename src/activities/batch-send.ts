@@ -6,8 +6,8 @@ import { releaseNonce, reserveNonce } from '../store/nonces';
 import { getProject } from '../store/projects';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
-import { stillPendingThen } from './still-pending';
 import { transactionSigner, type SignedAction } from './sign-transaction';
+import { stillPendingThen } from './still-pending';
 import { awaitConfirmed, sendSignedTransaction, stageRecorder, type BroadcastResult } from './transactions';
 import type { WaitSlots } from './wait-slots';
 

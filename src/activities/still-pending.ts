@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { ACTION_FINISHED } from '../shared/failures';
 import { actionStatus } from '../store/actions';
 import type { NonceAdmission } from '../store/nonces';
-import { ACTION_FINISHED } from '../shared/failures';
 
 /**
  * Refuses a new nonce to an action no longer pending (its steps running again in a workflow task whose first
