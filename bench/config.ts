@@ -44,6 +44,12 @@ export const KNOBS = {
   followTransfers: knob('BENCH_FOLLOW_TRANSFERS', 1000, 1000),
 };
 
+/**
+ * BENCH_CPU_PROFILE_DIR: the worker processes run with node's --cpu-prof into this directory, one profile per
+ * thread (the main thread, and the workflow thread where workflow code runs), written when they stop.
+ */
+export const workerNodeArgs = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+
 export const RECIPIENT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 export const CHAIN_ID = 31337;
 export const BLOCK_TIME_SECONDS = 1;

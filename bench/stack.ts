@@ -16,7 +16,7 @@ import { startTemporalDevServer } from '../src/stack/temporal-dev-server';
 import { CLUSTER_SERVICES } from '../src/stack/temporal-cluster/server-config';
 import { startThrowawayCluster } from '../src/stack/temporal-cluster/throwaway';
 import { createProject } from '../src/store/projects';
-import { BLOCK_TIME_SECONDS, CHAIN_ID, CONFIRMATIONS, ENGINE_SIGNER_KEY } from './config';
+import { BLOCK_TIME_SECONDS, CHAIN_ID, CONFIRMATIONS, ENGINE_SIGNER_KEY, workerNodeArgs } from './config';
 import { cpuSeconds, rssMiB } from './proc';
 import { startRpcProxy } from './rpc-proxy';
 
@@ -124,7 +124,7 @@ export async function startBenchStack(opts: { adminUrl: string; name: string; te
     /** A worker process; its url serves /metrics. */
     const startWorker = async () => {
       const port = await freePort();
-      const p = await startEngineProcess('src/worker/main.ts', '"worker running"', { ...env, WORKER_PORT: String(port) });
+      const p = await startEngineProcess('src/worker/main.ts', '"worker running"', { ...env, WORKER_PORT: String(port) }, workerNodeArgs);
       const worker = { ...p, role: 'worker' as const, url: `http://127.0.0.1:${port}` };
       processes.push(worker);
       return worker;

@@ -15,10 +15,10 @@ export interface EngineProcess {
 /**
  * Starts an entry point of the engine (src/api/main.ts, src/worker/main.ts) as its own process and
  * resolves once it printed `readyText`. It runs as node with tsx's loader, not the tsx CLI, so a signal
- * reaches the engine itself and not a wrapper around it.
+ * reaches the engine itself and not a wrapper around it. `nodeArgs` go to node (e.g. `--cpu-prof`).
  */
-export async function startEngineProcess(entry: string, readyText: string, env: NodeJS.ProcessEnv): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startEngineProcess(entry: string, readyText: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<EngineProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
