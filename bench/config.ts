@@ -28,6 +28,10 @@ export const KNOBS = {
   /** Items per batch request: the whole batch in one request, as the route allows (up to 10,000 items). */
   batchItems: knob('BENCH_BATCH_ITEMS', 10_000, 500),
   acceptRate: knob('BENCH_ACCEPT_RATE', 50, 50),
+  /** Functions: rounds of mint POSTs with a pre- and a post-function off, then on, and how long each function takes. */
+  functionRounds: knob('BENCH_FUNCTION_ROUNDS', 5, 2),
+  functionCallsPerRound: knob('BENCH_FUNCTION_CALLS', 20, 10),
+  functionMs: knob('BENCH_FUNCTION_MS', 20, 20),
   acceptSeconds: knob('BENCH_ACCEPT_SECONDS', 30, 6),
   /** Test events per webhook throughput measurement (split evenly over the endpoints). */
   webhookEvents: knob('BENCH_WEBHOOK_EVENTS', 300, 60),

@@ -8,6 +8,7 @@ import { batchPhase, skippedBatch } from './phases/batch';
 import { chainLimits, pipelinedPhase, presignedPhase } from './phases/chain';
 import { embeddedAcceptPhase, stopEmbedded } from './phases/embedded';
 import { floorPhase } from './phases/floor';
+import { functionsPhase } from './phases/functions';
 import { historyCounts, singleMints } from './phases/single';
 import { subscriptionsPhase } from './phases/subscriptions';
 import { webhookThroughput } from './phases/webhooks';
@@ -114,6 +115,11 @@ async function main() {
     const webhooks = await timed('webhooks', () => webhookThroughput({ api, receiverUrl: receiver.url, arrivals: receiver.arrivals, events: KNOBS.webhookEvents, concurrency: KNOBS.concurrency }));
     rssByPhase.webhooks = num(stack.workerRssMiB());
 
+    say(`functions: ${KNOBS.functionRounds} rounds of ${KNOBS.functionCallsPerRound} mints without, then with a pre- and a post-function of ${KNOBS.functionMs} ms`);
+    const functions = await timed('functions', () => functionsPhase({
+      api, collectionId, rounds: KNOBS.functionRounds, perRound: KNOBS.functionCallsPerRound, functionMs: KNOBS.functionMs,
+    }));
+
     say(`accept, production shape: ${KNOBS.acceptRate}/s for ${KNOBS.acceptSeconds} s`);
     const accept = await timed('accept', () => acceptPhase({ api, collectionId, rate: KNOBS.acceptRate, seconds: KNOBS.acceptSeconds, metricsUrl: apiUrl }));
     rssByPhase.accept = num(stack.workerRssMiB());
@@ -162,6 +168,7 @@ async function main() {
         deliveriesPerSecond: { one: webhooks.one.deliveriesPerSecond, ten: webhooks.ten.deliveriesPerSecond, tenWithOneHanging: webhooks.tenWithOneHanging.deliveriesPerSecond },
         runs: webhooks,
       },
+      functions,
       gas: { singleMint: num(singleGas, 0), batchMintPerToken: batch.gasPerToken, presignedMint: presigned.gasPerMint },
       growth: {
         perMintMsAt300: growth300.perMintMs, perMintMsAt3000: growth3000.perMintMs, perMintMsAt300Again: again.perMintMs,
