@@ -1,5 +1,5 @@
 import type { ActionStage } from '../domain';
-import { listSentTransactions, type SentPurpose, type SentTransaction } from '../store/action-transactions';
+import { withKeptTransactions, type SentPurpose, type SentTransaction } from '../store/action-transactions';
 import { setActionStage } from '../store/actions';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
@@ -55,8 +55,7 @@ export function createConfirmActivities({ db, chains }: ActivityDeps, waits: Wai
         }
         if (mined) return { state: 'pending', mined };
         // Besides what this run of the steps sent, a replacement or cancellation an earlier run sent (kept before sending).
-        const kept = async () => (await listSentTransactions(db, actionId)).filter((k) => !sent.some((s) => s.hash === k.hash));
-        const user = await whoUsedNonce(provider, prepared.from, sent[0].nonce, async () => [...sent, ...(await kept())], confirmations);
+        const user = await whoUsedNonce(provider, prepared.from, sent[0].nonce, () => withKeptTransactions(db, actionId, sent), confirmations);
         if (!user) return { state: 'pending', mined };
         if (user === 'elsewhere') return { state: 'nonce_used_elsewhere' };
         return { state: 'confirmed', hash: user.sent.hash, purpose: user.sent.purpose, blockNumber: user.receipt.blockNumber, success: user.receipt.status === 1 };

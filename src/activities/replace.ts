@@ -2,7 +2,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { isError } from 'ethers';
 import { currentFees, feeCapOf, replacementFees } from '../chain/fees';
 import { ACTION_FAILED } from '../shared/failures';
-import { keepSentTransaction, listSentTransactions, type SentTransaction } from '../store/action-transactions';
+import { keepSentTransaction, withKeptTransactions, type SentTransaction } from '../store/action-transactions';
 import { setActionStage, setActionTransaction } from '../store/actions';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
@@ -33,8 +33,7 @@ export function createReplaceActivities(deps: ActivityDeps) {
      */
     async replaceTransaction(prepared: PreparedAction, nonce: number, known: SentTransaction[], purpose: 'replacement' | 'cancel'): Promise<Replacement> {
       const { actionId, chainId } = prepared;
-      const kept = await listSentTransactions(db, actionId);
-      const sent = [...known, ...kept.filter((k) => !known.some((s) => s.hash === k.hash))];
+      const sent = await withKeptTransactions(db, actionId, known);
       const chain = chains.byId(chainId);
       const provider = chains.provider(chainId);
       const cap = feeCapOf(chain);

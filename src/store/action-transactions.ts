@@ -32,3 +32,9 @@ export async function listSentTransactions(db: Queryable, actionId: string): Pro
     maxFeePerGas: String(r.max_fee_per_gas), maxPriorityFeePerGas: String(r.max_priority_fee_per_gas),
   }));
 }
+
+/** `known` (what a run of the action's steps sent), then the action's kept transactions it does not know of. */
+export async function withKeptTransactions(db: Queryable, actionId: string, known: readonly SentTransaction[]): Promise<SentTransaction[]> {
+  const kept = await listSentTransactions(db, actionId);
+  return [...known, ...kept.filter((k) => !known.some((s) => s.hash === k.hash))];
+}
