@@ -13,7 +13,9 @@ RUN npm run typecheck && node --import tsx scripts/bundle-workflows.ts dist/work
 FROM node:20-bookworm-slim AS runtime-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY patches ./patches
+# Install scripts stay off; the one patch (see README, WORKER_DEADLOCK_DETECTION_MS) is applied explicitly.
+RUN npm ci --omit=dev --ignore-scripts && npx patch-package && npm cache clean --force
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

@@ -88,6 +88,11 @@ const envSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(200),
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(200),
   WORKER_SHUTDOWN_GRACE: duration('a delay such as 30s').default(30_000),
+  /**
+   * Workflow code running this long without yielding fails its task as a potential deadlock. 0, the default, does
+   * not watch: Node enforces the limit with an OS thread made and joined for every call into the workflow sandbox.
+   */
+  WORKER_DEADLOCK_DETECTION_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   /** Whether action workers follow the chains for chain events (subscriptions, creator notifications); one process per chain does at a time. */
   CHAIN_EVENTS: z.enum(['on', 'off']).default('on'),
   /** How long reading a token's metadata for a metadata-update event may take (tokenURI, then its URL). */

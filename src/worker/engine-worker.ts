@@ -57,6 +57,7 @@ export async function startEngineWorker(config: Config, parts: EngineWorkerParts
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentLocalActivityExecutions: config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
     shutdownGraceTimeMs: config.WORKER_SHUTDOWN_GRACE,
+    deadlockDetectionMs: config.WORKER_DEADLOCK_DETECTION_MS,
     workflowBundlePath: parts.workflowBundlePath,
     deps: {
       db: parts.db, chains: parts.chains, urls: apiUrls(config.publicBaseUrl), signerTimeoutMs: config.SIGNER_TIMEOUT_MS,

@@ -19,6 +19,8 @@ export interface WorkerOptions {
   maxConcurrentLocalActivityExecutions?: number;
   /** On shutdown, how long in-flight activities may run on before they are cancelled. */
   shutdownGraceTimeMs?: number;
+  /** How long workflow code may run without yielding before its task fails as a potential deadlock; 0: not watched. */
+  deadlockDetectionMs?: number;
 }
 
 export interface Workers {
@@ -38,6 +40,8 @@ export async function createWorkers(opts: WorkerOptions): Promise<Workers> {
     : await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: Runtime.instance().logger });
   const activities = createActivities(opts.deps);
   const queueNames: Record<WorkerQueue, string> = { actions: opts.taskQueue, webhooks: webhookTaskQueue(opts.taskQueue) };
+  // The SDK honours this option without declaring it; 0 is understood thanks to patches/@temporalio+worker+*.patch.
+  const deadlockDetection = { isolateExecutionTimeout: opts.deadlockDetectionMs ?? 0 };
   const workers = await Promise.all((opts.queues ?? ['actions', 'webhooks']).map((queue) =>
     Worker.create({
       connection: opts.connection,
@@ -49,6 +53,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Workers> {
       maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 200,
       maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions ?? 200,
       shutdownGraceTime: opts.shutdownGraceTimeMs ?? 30_000,
+      ...deadlockDetection,
     })));
   return {
     run: async () => {

@@ -100,6 +100,12 @@ describe('Dockerfile', () => {
     const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'data', '.git']));
   });
+
+  test('applies the dependency patches to the production dependencies (install scripts stay off)', () => {
+    const deps = stages.find((s) => /npm ci --omit=dev/.test(s))!;
+    expect(deps).toMatch(/^COPY patches \.\/patches$/m);
+    expect(deps).toMatch(/npm ci --omit=dev --ignore-scripts && npx patch-package/);
+  });
 });
 
 describe('the image', () => {
