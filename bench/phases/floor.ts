@@ -17,10 +17,12 @@ export async function floorPhase(opts: { temporalAddress: string; count: number;
   const nativeConnection = await NativeConnection.connect({ address: opts.temporalAddress });
   const connection = await Connection.connect({ address: opts.temporalAddress });
   try {
-    // The same slot counts as the engine's worker (WORKER_MAX_CONCURRENT_* defaults).
+    // The workflow sandbox as the engine's worker runs it (WORKER_DEADLOCK_DETECTION_MS, inherited by its processes).
+    const deadlockDetection = { isolateExecutionTimeout: Number(process.env.WORKER_DEADLOCK_DETECTION_MS || 0) };
     const worker = await Worker.create({
       connection: nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, workflowBundle, activities,
       maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, maxConcurrentLocalActivityExecutions: 100,
+      ...deadlockDetection,
     });
     const client = new Client({ connection, namespace: 'default' });
     const running = worker.run();
