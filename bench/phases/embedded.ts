@@ -5,6 +5,7 @@ import { startEngineProcess } from '../../src/stack/engine-process';
 import { freePort } from '../../src/stack/ports';
 import { generateApiKey } from '../../src/store/projects';
 import { apiClient, createCollection } from '../api';
+import { workerNodeArgs } from '../config';
 import { childPids } from '../proc';
 import { say } from '../stack';
 import { acceptPhase } from './accept';
@@ -24,7 +25,8 @@ export async function embeddedAcceptPhase(opts: { rate: number; seconds: number 
     SIGNER_PORT: String(await freePort()), TEMPORAL_ADDRESS: '', CHAINS: '', SIGNER_URL: '', DATABASE_URL: '', DEV_API_KEY: apiKey,
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true', LOG_LEVEL: 'WARN', SHUTDOWN_TIMEOUT: '2s', WORKER_SHUTDOWN_GRACE: '2s',
   };
-  const stack = await startEngineProcess('src/cli/start.ts', 'Ctrl-C stops everything.', env);
+  // Its worker runs in this process, so BENCH_CPU_PROFILE_DIR profiles it too.
+  const stack = await startEngineProcess('src/cli/start.ts', 'Ctrl-C stops everything.', env, workerNodeArgs);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     say('stopping the embedded stack');

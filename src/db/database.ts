@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite, types as liteTypes } from '@electric-sql/pglite';
 import { Pool, types } from 'pg';
 import { Counter } from 'prom-client';
+import { startPGliteThread } from './pglite-client';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -51,24 +51,42 @@ export function connectPostgres(connectionString: string, max = 10): Database {
   };
 }
 
-/** Embedded PostgreSQL (PGlite, WASM) kept in a directory; one connection, so one process owns it. */
+/**
+ * Embedded PostgreSQL (PGlite, WASM) kept in a directory; one connection, so one process owns it. It runs in a
+ * thread of its own (see pglite-client.ts); a transaction holds the connection until it ends.
+ */
 export async function openEmbedded(dir: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir, { parsers: { [liteTypes.INT8]: (v: string) => Number(v) } });
+  const pglite = startPGliteThread(dir);
+  // Opening happens in the thread: a directory it cannot open fails here, not at the first statement.
+  await pglite.call({ op: 'query', sql: 'SELECT 1' }).catch(async (err) => {
+    await pglite.close().catch(() => undefined);
+    throw err;
+  });
   return {
-    async query<T>(sql: string, params?: unknown[]) {
+    query<T>(sql: string, params?: unknown[]) {
       dbStatements.inc();
-      return (await db.query<T>(sql, params)).rows;
+      return pglite.call<T[]>({ op: 'query', sql, params });
     },
     // PGlite sends BEGIN and COMMIT itself; they are counted as the two statements they are.
-    transaction: (fn) => {
+    async transaction(fn) {
       dbStatements.inc(2);
-      return db.transaction((tx) => fn({ query: async <R>(sql: string, params?: unknown[]) => {
-        dbStatements.inc();
-        return (await tx.query<R>(sql, params)).rows;
-      } }));
+      const tx = pglite.newTransactionId();
+      await pglite.call({ op: 'begin', tx });
+      let result;
+      try {
+        result = await fn({ query: <R>(sql: string, params?: unknown[]) => {
+          dbStatements.inc();
+          return pglite.call<R[]>({ op: 'txQuery', tx, sql, params });
+        } });
+      } catch (err) {
+        await pglite.call({ op: 'rollback', tx });
+        throw err;
+      }
+      await pglite.call({ op: 'commit', tx });
+      return result;
     },
-    close: () => db.close(),
+    close: () => pglite.close(),
   };
 }
 
