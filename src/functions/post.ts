@@ -49,8 +49,9 @@ function postOnce(url: URL, headers: Record<string, string>, body: string, timeo
 
 /**
  * POSTs a JSON body with the given headers, following no redirects, and answers the status and (bounded)
- * body, or why there was none. A kept-open connection that the function's server had just closed is retried
- * once on a new one: the request never reached it.
+ * body, or why there was none. A request on a kept-open connection that was reset before any answer (most
+ * often one the function's server closed as idle just then) is sent once more on a new connection, within
+ * the same timeout and with the same headers, so a function that did see it can tell by its `webhook-id`.
  */
 export async function postToFunction(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<PostAnswer> {
   const target = new URL(url);
