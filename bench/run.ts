@@ -115,7 +115,7 @@ async function main() {
     const webhooks = await timed('webhooks', () => webhookThroughput({ api, receiverUrl: receiver.url, arrivals: receiver.arrivals, events: KNOBS.webhookEvents, concurrency: KNOBS.concurrency }));
     rssByPhase.webhooks = num(stack.workerRssMiB());
 
-    say(`functions: ${KNOBS.functionRounds} rounds of ${KNOBS.functionCallsPerRound} mints without, then with a pre- and a post-function of ${KNOBS.functionMs} ms`);
+    say(`functions: ${KNOBS.functionRounds} rounds of ${KNOBS.functionCallsPerRound} pairs of mints, without and with a pre- and a post-function of ${KNOBS.functionMs} ms`);
     const functions = await timed('functions', () => functionsPhase({
       api, collectionId, rounds: KNOBS.functionRounds, perRound: KNOBS.functionCallsPerRound, functionMs: KNOBS.functionMs,
     }));

@@ -19,6 +19,26 @@ export interface FunctionHooksDeps {
 
 const is2xx = (status: number) => status >= 200 && status < 300;
 
+/** How many functions' secrets one API process keeps opened. */
+const OPENED_SECRETS = 1000;
+
+/**
+ * Opens sealed secrets, keeping the last ones opened: a sealed secret always opens to the same secret, so
+ * nothing goes stale, and a call does not pay for the decryption each time.
+ */
+function openedSecrets(secrets: SecretBox) {
+  const opened = new Map<string, string>();
+  return (sealed: string) => {
+    let secret = opened.get(sealed);
+    if (secret === undefined) {
+      secret = secrets.open(sealed);
+      if (opened.size >= OPENED_SECRETS) opened.delete(opened.keys().next().value!);
+      opened.set(sealed, secret);
+    }
+    return secret;
+  };
+}
+
 /**
  * Holds back the route's successful answer (`res.json`, or `res.end` without a body) until `replace` has
  * run: it answers another status and body to send instead, or undefined to send the answer as it was.
@@ -47,6 +67,7 @@ function holdAnswer(res: Response, replace: (status: number, body: unknown) => P
  * it was, or as 207 `{result, functions}` if any of them failed (nothing is rolled back: the action stands).
  */
 export function functionHooks({ db, secrets, allowPrivateUrls, writeRoutes, log }: FunctionHooksDeps): RequestHandler {
+  const openSecret = openedSecrets(secrets);
   return async (req, res, next) => {
     const path = req.baseUrl + req.path;
     const matched = req.method === 'GET' ? undefined : matchRoute(writeRoutes, req.method, path);
@@ -56,7 +77,7 @@ export function functionHooks({ db, secrets, allowPrivateUrls, writeRoutes, log 
     if (functions.length === 0) return next();
     const call: FunctionCall = { method: req.method, route: matched.route, path, params: matched.params, body: req.body ?? null, projectId };
     const run = (fn: FunctionRow, details: FunctionCall) =>
-      callFunction({ id: fn.id, url: fn.url, phase: fn.phase, timeoutMs: fn.timeout_ms, secret: secrets.open(fn.secret_sealed) }, details, allowPrivateUrls);
+      callFunction({ id: fn.id, url: fn.url, phase: fn.phase, timeoutMs: fn.timeout_ms, secret: openSecret(fn.secret_sealed) }, details, allowPrivateUrls);
 
     for (const fn of functions.filter((f) => f.phase === 'pre')) {
       const outcome = await run(fn, call);

@@ -1,4 +1,5 @@
 import type { ActionRow, ApiUrls, CollectionRow, NftRow, TokenTypeRow } from '../domain';
+import type { LastActionStatus, NftStatus } from '../store/resource-status';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -29,7 +30,7 @@ export function presentAction(a: ActionRow, urls: ApiUrls) {
   };
 }
 
-export function presentCollection(c: CollectionRow) {
+export function presentCollection(c: CollectionRow, last: LastActionStatus) {
   return {
     id: c.id,
     chain: c.chain,
@@ -43,11 +44,12 @@ export function presentCollection(c: CollectionRow) {
     contractAddress: c.contract_address,
     status: c.status,
     actionId: c.action_id,
+    ...last,
     createdAt: iso(c.created_at),
   };
 }
 
-export function presentTokenType(t: TokenTypeRow) {
+export function presentTokenType(t: TokenTypeRow, last: LastActionStatus) {
   return {
     id: t.id,
     collectionId: t.collection_id,
@@ -59,6 +61,7 @@ export function presentTokenType(t: TokenTypeRow) {
     fungible: t.fungible,
     status: t.status,
     actionId: t.action_id,
+    ...last,
     createdAt: iso(t.created_at),
   };
 }
@@ -76,7 +79,7 @@ function tokenUriOf(n: NftRow, collection: CollectionRow, urls: ApiUrls): string
   return n.token_id ? urls.metadata.tokenBase(collection.id) + n.token_id : null;
 }
 
-export function presentNft(n: NftRow, collection: CollectionRow, metadata: unknown, urls: ApiUrls) {
+export function presentNft(n: NftRow, collection: CollectionRow, metadata: unknown, status: NftStatus, urls: ApiUrls) {
   return {
     id: n.id,
     collectionId: n.collection_id,
@@ -89,6 +92,7 @@ export function presentNft(n: NftRow, collection: CollectionRow, metadata: unkno
     tokenURI: tokenUriOf(n, collection, urls),
     status: n.status,
     actionId: n.action_id,
+    ...status,
     createdAt: iso(n.created_at),
     updatedAt: iso(n.updated_at),
   };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { signedHeaders } from '../signing/signed-post';
 import type { FunctionPhase } from '../store/functions';
-import { sendWebhook } from '../webhooks/send';
 import { urlRefusal } from '../webhooks/url-policy';
+import { postToFunction } from './post';
 
 /** What the engine tells a function: the call of the API it runs around, and (post) the API's own answer. */
 export interface FunctionCall {
@@ -35,7 +36,7 @@ const parsed = (text: string | null): unknown => {
 
 /**
  * Calls a function with a Standard-Webhooks-signed POST (the same signing as webhook deliveries; the
- * `webhook-id` is new for every call). The URL is checked against the SSRF policy again at every call, as
+ * `webhook-id` is new for every call) on a kept-open connection. The URL is checked against the SSRF policy again at every call, as
  * webhook URLs are at every send.
  */
 export async function callFunction(
@@ -48,11 +49,12 @@ export async function callFunction(
   if (refusal) return { id: fn.id, url: fn.url, status: null, error: `url refused: ${refusal}`, durationMs: Math.round(performance.now() - started) };
   const messageId = `fncall_${randomUUID()}`;
   const body = JSON.stringify({ id: messageId, type: `function.${fn.phase}`, functionId: fn.id, timestamp: Date.now(), ...call });
-  const sent = await sendWebhook({ url: fn.url, secrets: [fn.secret], auth: { type: 'none' }, messageId, body, timeoutMs: fn.timeoutMs });
+  const headers = signedHeaders({ secrets: [fn.secret], messageId, body, headers: { 'user-agent': 'nft-action-engine-functions/1' } });
+  const sent = await postToFunction(fn.url, headers, body, fn.timeoutMs);
   const durationMs = Math.round(performance.now() - started);
-  return sent.statusCode === null
-    ? { id: fn.id, url: fn.url, status: null, error: sent.error ?? 'no answer', durationMs }
-    : { id: fn.id, url: fn.url, status: sent.statusCode, body: parsed(sent.responseBody), durationMs };
+  return sent.status === null
+    ? { id: fn.id, url: fn.url, status: null, error: sent.error, durationMs }
+    : { id: fn.id, url: fn.url, status: sent.status, body: parsed(sent.body), durationMs };
 }
 
 export const succeeded = (o: FunctionOutcome) => o.status !== null && o.status >= 200 && o.status < 300;

@@ -28,7 +28,7 @@ describe("a token type's two ids are named apart", () => {
       id: TYPE_ID, project_id: 'p', collection_id: COLLECTION_ID, metadata: { name: 'Gold' }, max_supply: '1000', reserved_supply: '0',
       fungible: true, token_type_id: '1', status: 'created', action_id: tokenTypeAction.id, created_at: created,
     };
-    expect(presentTokenType(row)).toMatchObject({ id: TYPE_ID, onChainTypeId: '1', tokenTypeId: '1' });
+    expect(presentTokenType(row, { transactionHash: '0xabc', errorMessage: null })).toMatchObject({ id: TYPE_ID, onChainTypeId: '1', tokenTypeId: '1' });
     expect(actionEventData(tokenTypeAction, '0x5FbDB2315678afecb367f032d93F642f64180aa3').tokenType)
       .toEqual({ id: TYPE_ID, onChainTypeId: '1', tokenTypeId: '1', maxSupply: '1000', fungible: true });
   });

@@ -15,6 +15,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const list = (item: string, cursor = true) => obj(cursor ? { data: { type: 'array', items: ref(item) }, nextCursor: nullableStr } : { data: { type: 'array', items: ref(item) } });
 
 const onChainTypeId = { type: ['string', 'null'], description: "An ERC-1155 token type's id in its contract (null until created); mints name the type by its `id`" };
+const transactionHash = { type: ['string', 'null'], description: 'The transaction of the last action on it (Venly): the one that created it, minted it or last updated it' };
+const errorMessage = { type: ['string', 'null'], description: 'Why the last action on it failed (Venly); null unless it failed' };
 const onChainTypeIdAsBefore = { ...onChainTypeId, deprecated: true, description: 'The same as onChainTypeId, under its former name' };
 
 const action = obj({
@@ -64,17 +66,22 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }, ['actionId', 'action', 'status', 'data', 'startedAt', 'completedAt', 'resource']),
   Collection: obj({
     id: str, chain: str, chainId: int, standard: { type: 'string', enum: ['erc721', 'erc1155'] }, contractVersion: int, name: str, symbol: str,
-    metadata: { type: 'object' }, maxSupply: str, contractAddress: nullableStr, status: str, actionId: str, createdAt: time,
+    metadata: { type: 'object' }, maxSupply: str, contractAddress: nullableStr, status: str, actionId: str, transactionHash, errorMessage, createdAt: time,
   }),
   CollectionList: obj({ data: { type: 'array', items: ref('Collection') } }),
   TokenType: obj({
     id: str, collectionId: str, onChainTypeId, tokenTypeId: onChainTypeIdAsBefore, metadata: { type: 'object' }, maxSupply: str, fungible: { type: 'boolean' },
-    status: str, actionId: str, createdAt: time,
+    status: str, actionId: str, transactionHash, errorMessage, createdAt: time,
   }),
   Nft: obj({
     id: str, collectionId: str, tokenTypeId: { type: ['string', 'null'], description: "The token type's id (a UUID), as the mint named it" },
     tokenId: nullableStr, recipient: str, amount: str, metadata: {}, metadataVersion: int,
-    tokenURI: nullableStr, status: str, actionId: str, createdAt: time, updatedAt: time,
+    tokenURI: nullableStr, status: str, actionId: str, transactionHash, errorMessage,
+    mintNumber: {
+      type: ['integer', 'null'],
+      description: "Its place among the minted NFTs of its non-fungible token type, by token id, from 1 (Venly's mintNumber); null for other NFTs and until minted",
+    },
+    createdAt: time, updatedAt: time,
   }),
   BatchItemList: obj({
     data: { type: 'array', items: obj({ index: int, recipient: str, nftId: str, tokenId: nullableStr, amount: str, txHash: nullableStr, status: str }) },

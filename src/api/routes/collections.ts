@@ -5,6 +5,7 @@ import type { ChainRegistry } from '../../chain/chains';
 import type { CollectionRow, OpenSeaMetadata, TokenTypeRow } from '../../domain';
 import { setUpdateMetadataVersion } from '../../store/actions';
 import { insertBatchMintItems } from '../../store/batch-mints';
+import { lastActionStatuses, nftStatus } from '../../store/resource-status';
 import {
   findCollection, findNft, findNftMetadata, findTokenType, insertCollection, insertNft, insertNftMetadata, insertTokenType,
   listCollections, nextNftMetadataVersion, reserveSupply,
@@ -100,11 +101,16 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
   });
 
   router.get('/', async (_req, res) => {
-    res.json({ data: (await listCollections(db, projectOf(res).id, 100)).map(presentCollection) });
+    const projectId = projectOf(res).id;
+    const collections = await listCollections(db, projectId, 100);
+    const last = await lastActionStatuses(db, projectId, collections.map((c) => c.id));
+    res.json({ data: collections.map((c) => presentCollection(c, last.get(c.id)!)) });
   });
 
   router.get('/:collectionId', async (req, res) => {
-    res.json(presentCollection(await loadCollection(req, res)));
+    const collection = await loadCollection(req, res);
+    const last = await lastActionStatuses(db, collection.project_id, [collection.id]);
+    res.json(presentCollection(collection, last.get(collection.id)!));
   });
 
   router.post('/:collectionId/token-types', async (req, res) => {
@@ -136,7 +142,8 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     const id = parse(idParam, req.params.tokenTypeId, 'path.tokenTypeId');
     const tokenType = await findTokenType(db, collection.id, id);
     if (!tokenType) throw notFound('token type', id);
-    res.json(presentTokenType(tokenType));
+    const last = await lastActionStatuses(db, collection.project_id, [tokenType.id]);
+    res.json(presentTokenType(tokenType, last.get(tokenType.id)!));
   });
 
   router.post('/:collectionId/nfts', async (req, res) => {
@@ -230,7 +237,8 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     const id = parse(idParam, req.params.nftId, 'path.nftId');
     const nft = await findNft(db, collection.id, id);
     if (!nft) throw notFound('NFT', id);
-    res.json(presentNft(nft, collection, await findNftMetadata(db, nft.id, nft.metadata_version), urls));
+    const [metadata, status] = await Promise.all([findNftMetadata(db, nft.id, nft.metadata_version), nftStatus(db, collection.project_id, nft.id)]);
+    res.json(presentNft(nft, collection, metadata, status, urls));
   });
 
   router.patch('/:collectionId/nfts/:nftId', async (req, res) => {
