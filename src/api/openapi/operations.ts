@@ -4,7 +4,7 @@ import { metadataTokenId, metadataVersion } from '../routes/metadata';
 import { createEndpointBody, deliveriesQuery, deliveryIdParam, replayBody, testEventBody, updateEndpointBody } from '../routes/webhooks';
 import {
   batchMintBody, createAppEventBody, createCollectionBody, createFunctionBody, createSubscriptionBody, createTokenTypeBody, idParam,
-  listActionsQuery, listAppEventsQuery, listBatchItemsQuery, listQuery, mintBody, updateFunctionBody, updateNftBody, updateSubscriptionBody,
+  actionsPerMinuteQuery, listActionsQuery, listAppEventsQuery, listBatchItemsQuery, listQuery, mintBody, updateFunctionBody, updateNftBody, updateSubscriptionBody,
 } from '../schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -63,6 +63,9 @@ export const OPERATIONS: Operation[] = [
   op('post', '/v1/collections/:collectionId/token-types', 'collections', 'Create an ERC-1155 token type (action tokenTypes.create)', {
     params: uuid('collectionId'), body: createTokenTypeBody, idempotencyKey: true, responses: accepted, problems: [404, 409, 422],
   }),
+  op('get', '/v1/collections/:collectionId/token-types', 'collections', "A collection's token types", {
+    params: uuid('collectionId'), responses: { 200: ['Token types', 'TokenTypeList'] }, problems: [404],
+  }),
   op('get', '/v1/collections/:collectionId/token-types/:tokenTypeId', 'collections', 'A token type', {
     params: uuid('collectionId', 'tokenTypeId'), responses: { 200: ['Token type', 'TokenType'] }, problems: [404],
   }),
@@ -70,12 +73,21 @@ export const OPERATIONS: Operation[] = [
   op('post', `${collectionNfts}/batch`, 'nfts', 'Mint to up to 10,000 recipients (action nfts.createBatch)', {
     params: uuid('collectionId'), body: batchMintBody, idempotencyKey: true, responses: accepted, problems: [404, 409, 413, 422],
   }),
+  op('get', collectionNfts, 'nfts', "A collection's NFTs with their current metadata, newest first", {
+    params: uuid('collectionId'), query: listQuery, responses: { 200: ['NFTs', 'NftList'] }, problems: [404],
+  }),
   op('get', `${collectionNfts}/:nftId`, 'nfts', 'An NFT', { params: uuid('collectionId', 'nftId'), responses: { 200: ['NFT', 'Nft'] }, problems: [404] }),
   op('patch', `${collectionNfts}/:nftId`, 'nfts', "Update an NFT's metadata (action nfts.update)", {
     params: uuid('collectionId', 'nftId'), body: updateNftBody, idempotencyKey: true, responses: accepted, problems: [404, 409, 422],
   }),
 
   op('get', '/v1/actions', 'actions', "The project's actions, newest first", { query: listActionsQuery, responses: { 200: ['Actions', 'ActionList'] } }),
+  op('get', '/v1/actions/per-minute', 'actions', 'How many actions started in each minute, by status', {
+    query: actionsPerMinuteQuery, responses: { 200: ['Counts (minutes without actions left out)', 'ActionsPerMinute'] },
+  }),
+  op('get', '/v1/actions/:actionId/stages', 'actions', "The action's timeline: when it entered each stage", {
+    params: uuid('actionId'), responses: { 200: ['Stages', 'ActionStages'] }, problems: [404],
+  }),
   op('get', '/v1/actions/:actionId/items', 'actions', "A batch mint's per-recipient results", {
     params: uuid('actionId'), query: listBatchItemsQuery, responses: { 200: ['Items', 'BatchItemList'] }, problems: [404],
   }),

@@ -15,6 +15,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const list = (item: string, cursor = true) => obj(cursor ? { data: { type: 'array', items: ref(item) }, nextCursor: nullableStr } : { data: { type: 'array', items: ref(item) } });
 
 const onChainTypeId = { type: ['string', 'null'], description: "An ERC-1155 token type's id in its contract (null until created); mints name the type by its `id`" };
+const supplyUsed = { type: 'string', description: 'Minted and being minted: what a new mint is checked against maxSupply with' };
 const onChainTypeIdAsBefore = { ...onChainTypeId, deprecated: true, description: 'The same as onChainTypeId, under its former name' };
 
 const action = obj({
@@ -64,11 +65,15 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }, ['actionId', 'action', 'status', 'data', 'startedAt', 'completedAt', 'resource']),
   Collection: obj({
     id: str, chain: str, chainId: int, standard: { type: 'string', enum: ['erc721', 'erc1155'] }, contractVersion: int, name: str, symbol: str,
-    metadata: { type: 'object' }, maxSupply: str, contractAddress: nullableStr, status: str, actionId: str, createdAt: time,
+    metadata: { type: 'object' }, maxSupply: str, supplyUsed, contractAddress: nullableStr, status: str, actionId: str, createdAt: time,
   }),
   CollectionList: obj({ data: { type: 'array', items: ref('Collection') } }),
+  TokenTypeList: obj({ data: { type: 'array', items: ref('TokenType') } }),
+  NftList: list('Nft'),
+  ActionStages: obj({ data: { type: 'array', items: obj({ stage: str, at: time }) } }),
+  ActionsPerMinute: obj({ since: time, data: { type: 'array', items: obj({ minute: time, status: str, count: int }) } }),
   TokenType: obj({
-    id: str, collectionId: str, onChainTypeId, tokenTypeId: onChainTypeIdAsBefore, metadata: { type: 'object' }, maxSupply: str, fungible: { type: 'boolean' },
+    id: str, collectionId: str, onChainTypeId, tokenTypeId: onChainTypeIdAsBefore, metadata: { type: 'object' }, maxSupply: str, supplyUsed, fungible: { type: 'boolean' },
     status: str, actionId: str, createdAt: time,
   }),
   Nft: obj({
