@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ALICE, BOB } from '../support/accounts';
+import { describeInBrowser, launchBrowser, screenshot } from '../support/browser';
+import { startHarness, TEMPORAL_UI_URL, type Harness } from '../support/harness';
+import { startReceiver } from '../support/receiver';
+
+const EXPLORER = 'https://explorer.example';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+/** Longer than an action on anvil takes: the page must show the change without being reloaded. */
+const LIVE_TIMEOUT = 60_000;
+
+describeInBrowser('web console (headless Chromium)', () => {
+  let h: Harness;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let collection: { id: string; address: string; actionId: string };
+  let failedActionId: string;
+
+  /** Signs in on a fresh page of its own context (its own session storage). */
+  async function signedIn(key: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+    const ctx = await browser.newContext({ viewport });
+    const p = await ctx.newPage();
+    await p.goto(`${h.baseUrl}/console/`);
+    await p.getByLabel('Project API key').fill(key);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('navigation', { name: 'Console' }).waitFor();
+    return { context: ctx, page: p };
+  }
+
+  beforeAll(async () => {
+    [h, browser] = await Promise.all([startHarness({ explorerUrl: EXPLORER }), launchBrowser()]);
+    await h.startWorker();
+    // At most one token: the chain refuses a second once the engine's own check is lifted (below).
+    collection = await h.deployCollection('erc721', { maxSupply: 1 });
+    ({ context, page } = await signedIn(h.apiKey));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.stop();
+  });
+
+  test('a wrong key is refused and nothing is kept', async () => {
+    const ctx = await browser.newContext({ viewport: DESKTOP });
+    const p = await ctx.newPage();
+    await p.goto(`${h.baseUrl}/console/`);
+    await p.getByLabel('Project API key').fill('nfte_not-a-key-of-any-project');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(p.getByRole('alert'), 'That API key is not valid.');
+    expect(await p.evaluate('Object.keys(sessionStorage)')).toEqual([]);
+    expect(p.url()).not.toContain('nfte_');
+    await screenshot(p, 'sign-in-refused');
+    await ctx.close();
+  });
+
+  test('a mint made through the API appears in the live list and turns succeeded without a reload', async () => {
+    await page.goto(`${h.baseUrl}/console/#/actions`);
+    await page.evaluate('window.notReloaded = true');
+    const key = `console-${randomUUID()}`;
+    const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, {
+      recipient: ALICE, metadata: { name: 'Console One', image: `${h.baseUrl}/console/icon.svg` },
+    }, { 'Idempotency-Key': key });
+    expect(mint.status).toBe(202);
+    const row = page.locator(`tr[data-action-id="${mint.body.actionId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await expectText(row.getByText('succeeded'), 'succeeded', LIVE_TIMEOUT);
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
+    // The chart counts it; the search finds it by its Idempotency-Key and by its transaction.
+    await expectText(page.locator('figcaption'), 'succeeded');
+    await page.getByLabel('Search (action id, tx hash, Idempotency-Key)').fill(key);
+    await expectCount(page.locator('tbody tr'), 1);
+    await expect(row.isVisible()).resolves.toBe(true);
+    const done = await h.waitForAction(mint.body.actionId);
+    await page.getByLabel('Search (action id, tx hash, Idempotency-Key)').fill(done.txId);
+    await expectCount(page.locator('tbody tr'), 1);
+    await page.getByLabel('Search (action id, tx hash, Idempotency-Key)').fill('');
+    await page.getByLabel('Type').selectOption('nfts.create');
+    await expectCount(page.locator('tbody tr'), 1);
+    await page.getByLabel('Type').selectOption('');
+    await expectCount(page.locator('tbody tr'), 2);
+    await screenshot(page, 'actions');
+
+    await row.getByRole('link').click();
+    await expectText(page.locator('h1'), mint.body.actionId);
+    await expectText(page.locator('.timeline'), 'completed');
+    expect(await page.getByRole('link', { name: 'on the explorer' }).getAttribute('href')).toBe(`${EXPLORER}/tx/${done.txId}`);
+    expect(await page.getByRole('link', { name: /in the Temporal UI/ }).getAttribute('href'))
+      .toBe(`${TEMPORAL_UI_URL}/namespaces/default/workflows/action-${mint.body.actionId}`);
+    await screenshot(page, 'action-succeeded');
+  });
+
+  test("a failed action shows the contract's revert reason and the call", async () => {
+    // Only the chain holds the collection to one token now.
+    await h.db.query('UPDATE collections SET max_supply = 0 WHERE id = $1', [collection.id]);
+    const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: BOB, metadata: { name: 'Console Two' } });
+    failedActionId = mint.body.actionId;
+    await page.goto(`${h.baseUrl}/console/#/actions/${failedActionId}`);
+    await expectText(page.locator('.revert-reason'), 'MaxSupplyExceeded', LIVE_TIMEOUT);
+    await expectText(page.locator('.failure'), 'execution_reverted');
+    await expectText(page.locator('.failure'), '"functionName": "mintTo"');
+    await screenshot(page, 'action-failed');
+  });
+
+  test('collections show the contract, supply used and NFTs with their metadata versions', async () => {
+    await page.goto(`${h.baseUrl}/console/#/collections`);
+    await page.getByRole('link', { name: 'Test' }).first().waitFor();
+    await screenshot(page, 'collections');
+    await page.goto(`${h.baseUrl}/console/#/collections/${collection.id}`);
+    await expectText(page.locator('.facts'), collection.address);
+    expect(await page.getByRole('link', { name: 'on the explorer' }).getAttribute('href')).toBe(`${EXPLORER}/address/${collection.address}`);
+    await expectText(page.locator('.nfts'), 'Console One');
+    await expectText(page.locator('.nfts'), 'metadata version 1');
+    await screenshot(page, 'collection');
+  });
+
+  test('an endpoint is created, sent a test event, and its delivery seen and replayed', async () => {
+    const receiver = await startReceiver();
+    try {
+      await page.goto(`${h.baseUrl}/console/#/webhooks`);
+      await page.getByLabel('URL').fill(receiver.url);
+      await page.getByLabel('Description').fill('console test receiver');
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      await expectText(page.locator('[data-secret]'), 'whsec_');
+      await screenshot(page, 'webhooks');
+      await page.getByRole('link', { name: receiver.url }).first().click();
+      await page.getByRole('button', { name: 'Send test event' }).click();
+      const delivery = page.locator('.delivery').first();
+      await expectText(delivery, 'succeeded', 20_000);
+      expect(receiver.received).toHaveLength(1);
+      expect(JSON.parse(receiver.received[0].body).test).toBe(true);
+      await delivery.getByRole('button', { name: /Replay delivery/ }).click();
+      await expectText(page.getByRole('status'), 'replayed');
+      await expectText(delivery, '2 attempts', 20_000);
+      expect(receiver.received).toHaveLength(2);
+      await delivery.locator('summary').click();
+      await expectCount(delivery.locator('.attempts tbody tr'), 2);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expectText(page.locator('.facts'), 'paused');
+      await screenshot(page, 'endpoint');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('subscriptions, functions and application events are listed', async () => {
+    await h.request('POST', '/v1/subscriptions', { kind: 'contract', chain: 'anvil', contractAddress: collection.address });
+    await h.request('POST', '/v1/functions', { route: 'POST /v1/events', phase: 'pre', url: 'http://127.0.0.1:9/never', enabled: false });
+    const nfts = await h.request('GET', `/v1/collections/${collection.id}/nfts`);
+    const minted = nfts.body.data.find((n: any) => n.status === 'minted');
+    await h.request('POST', '/v1/events', { type: 'nft.like', nftId: minted.id, actor: BOB, data: { likes: 3 } });
+    for (const [name, text] of [['subscriptions', collection.address.toLowerCase()], ['functions', 'POST /v1/events'], ['events', 'nft.like']]) {
+      await page.goto(`${h.baseUrl}/console/#/${name}`);
+      await expectText(page.locator('tbody'), text);
+      await screenshot(page, name);
+    }
+  });
+
+  test("another project's key never sees this project's data", async () => {
+    const other = await h.newProject();
+    const { context: ctx, page: p } = await signedIn(other.apiKey);
+    await p.goto(`${h.baseUrl}/console/#/actions`);
+    await expectText(p.locator('.live'), '0 actions');
+    await p.goto(`${h.baseUrl}/console/#/actions/${failedActionId}`);
+    await expectText(p.getByRole('alert'), `No action with id ${failedActionId}`);
+    await p.goto(`${h.baseUrl}/console/#/collections/${collection.id}`);
+    await expectText(p.getByRole('alert'), 'collection');
+    await p.goto(`${h.baseUrl}/console/#/webhooks`);
+    await expectText(p.locator('main'), 'No endpoints yet.');
+    await screenshot(p, 'other-project');
+    await ctx.close();
+  });
+
+  test('at phone width the list and an action stay usable', async () => {
+    const { context: ctx, page: p } = await signedIn(h.apiKey, PHONE);
+    await p.goto(`${h.baseUrl}/console/#/actions`);
+    await p.locator('tbody tr').first().waitFor();
+    const overflow = await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(p, 'actions-phone');
+    await p.goto(`${h.baseUrl}/console/#/actions/${failedActionId}`);
+    await p.locator('.revert-reason').waitFor();
+    await screenshot(p, 'action-failed-phone');
+    // Keyboard: the skip link comes first and the navigation is reachable by Tab.
+    await p.keyboard.press('Tab');
+    expect(await p.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    await ctx.close();
+  });
+
+  test('the docs page (/docs) loads and lists the routes', async () => {
+    const p = await context.newPage();
+    await p.goto(`${h.baseUrl}/docs/`);
+    await p.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    const paths = await p.locator('.opblock-summary-path').allTextContents();
+    expect(paths.map((t) => t.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/v1/actions', '/v1/collections/{collectionId}/nfts', '/v1/webhooks']));
+    // Swagger UI shows a warning above the routes for a description it does not fully support.
+    expect(await p.getByText('Warning').count()).toBe(0);
+    await screenshot(p, 'docs', false);
+    await p.close();
+  });
+});
+
+/** Waits until the locator's text contains `text`. */
+async function expectText(locator: ReturnType<Page['locator']>, text: string, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    last = (await locator.first().textContent({ timeout }).catch(() => '')) ?? '';
+    if (last.includes(text)) return;
+    if (Date.now() > deadline) throw new Error(`expected "${text}" in ${locator}, found "${last}"`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function expectCount(locator: ReturnType<Page['locator']>, count: number, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = await locator.count();
+    if (found === count) return;
+    if (Date.now() > deadline) throw new Error(`expected ${count} of ${locator}, found ${found}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
