@@ -134,6 +134,7 @@ describeInBrowser('web console (headless Chromium)', () => {
       await expectText(page.getByRole('status'), 'replayed');
       await expectText(delivery, '2 attempts', 20_000);
       expect(receiver.received).toHaveLength(2);
+      await expectText(page.locator('.sparkline'), '100% of 1');
       await delivery.locator('summary').click();
       await expectCount(delivery.locator('.attempts tbody tr'), 2);
       await page.getByRole('button', { name: 'Pause' }).click();
@@ -170,6 +171,27 @@ describeInBrowser('web console (headless Chromium)', () => {
     await expectText(p.locator('main'), 'No endpoints yet.');
     await screenshot(p, 'other-project');
     await ctx.close();
+  });
+
+  test("an API process with ADMIN_TOKEN: the operator's token lists the projects, a wrong one is refused; TEMPORAL_UI_URL reaches the console", async () => {
+    const adminToken = `console-admin-${randomUUID()}`;
+    const api = await h.startApi({ ADMIN_TOKEN: adminToken, TEMPORAL_UI_URL: 'https://temporal.example' });
+    const settings = await (await fetch(`${api.url}/console/settings.json`)).json();
+    expect(settings).toEqual({ temporalUiUrl: 'https://temporal.example', temporalNamespace: 'default', chains: [{ name: 'anvil', chainId: h.stack.chainId, explorerUrl: EXPLORER }] });
+    const ctx = await browser.newContext({ viewport: DESKTOP });
+    const p = await ctx.newPage();
+    await p.goto(`${api.url}/console/`);
+    await p.getByLabel('Admin token').fill('not-the-admin-token-at-all');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(p.getByRole('alert'), 'That admin token is not valid.');
+    await p.getByLabel('Admin token').fill(adminToken);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(p.locator('tbody'), h.projectId);
+    // The admin token alone opens no project's pages.
+    expect(await p.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual(['Projects']);
+    await screenshot(p, 'projects');
+    await ctx.close();
+    await api.stop();
   });
 
   test('at phone width the list and an action stay usable', async () => {

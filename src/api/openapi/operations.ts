@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createProjectBody } from '../routes/admin';
 import { metadataTokenId, metadataVersion } from '../routes/metadata';
-import { createEndpointBody, deliveriesQuery, deliveryIdParam, replayBody, testEventBody, updateEndpointBody } from '../routes/webhooks';
+import { createEndpointBody, deliveriesQuery, deliveryIdParam, replayBody, successRateQuery, testEventBody, updateEndpointBody } from '../routes/webhooks';
 import {
   batchMintBody, createAppEventBody, createCollectionBody, createFunctionBody, createSubscriptionBody, createTokenTypeBody, idParam,
   actionsPerMinuteQuery, listActionsQuery, listAppEventsQuery, listBatchItemsQuery, listQuery, mintBody, updateFunctionBody, updateNftBody, updateSubscriptionBody,
@@ -57,6 +57,11 @@ export const OPERATIONS: Operation[] = [
     problemMeanings: { 404: 'The admin API is disabled (`admin_api_disabled`): the API runs without ADMIN_TOKEN' },
   }),
 
+  op('get', '/v1/admin/projects', 'admin', 'Every project, with how many actions it has (no keys)', {
+    auth: 'admin', responses: { 200: ['Projects', 'ProjectList'] }, problems: [404],
+    problemMeanings: { 404: 'The admin API is disabled (`admin_api_disabled`): the API runs without ADMIN_TOKEN' },
+  }),
+
   op('post', '/v1/collections', 'collections', 'Deploy a collection contract (action collections.create)', { body: createCollectionBody, idempotencyKey: true, responses: accepted, problems: [422] }),
   op('get', '/v1/collections', 'collections', "The project's collections", { responses: { 200: ['Collections', 'CollectionList'] } }),
   op('get', '/v1/collections/:collectionId', 'collections', 'A collection', { params: uuid('collectionId'), responses: { 200: ['Collection', 'Collection'] }, problems: [404] }),
@@ -104,6 +109,9 @@ export const OPERATIONS: Operation[] = [
   }),
   op('post', '/v1/webhooks', 'webhooks', 'Register an endpoint (its signing secret is shown once)', { body: createEndpointBody, responses: { 201: ['Created', 'EndpointWithSecret'] } }),
   op('get', '/v1/webhooks', 'webhooks', "The project's endpoints", { responses: { 200: ['Endpoints', 'EndpointList'] } }),
+  op('get', '/v1/webhooks/:endpointId/success-rate', 'webhooks', "The share of an endpoint's finished deliveries that succeeded, per hour", {
+    params: uuid('endpointId'), query: successRateQuery, responses: { 200: ['Hours with deliveries (others left out)', 'SuccessRate'] }, problems: [404],
+  }),
   op('get', '/v1/webhooks/:endpointId', 'webhooks', 'An endpoint', { params: uuid('endpointId'), responses: { 200: ['Endpoint', 'Endpoint'] }, problems: [404] }),
   op('patch', '/v1/webhooks/:endpointId', 'webhooks', 'Change an endpoint', { params: uuid('endpointId'), body: updateEndpointBody, responses: { 200: ['Endpoint', 'Endpoint'] }, problems: [404] }),
   op('post', '/v1/webhooks/:endpointId/rotate-secret', 'webhooks', "Rotate an endpoint's signing secret (the new one shown once)", {

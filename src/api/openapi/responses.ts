@@ -117,6 +117,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }),
   AppEventList: list('AppEvent'),
   Project: obj({ projectId: str, name: str, apiKey: str, note: str }),
+  ProjectList: obj({
+    data: { type: 'array', items: obj({ projectId: str, name: str, signer: obj({ url: str, address: str }), createdAt: time, actions: int, lastActionAt: nullableTime }) },
+  }),
+  SuccessRate: obj({ since: time, data: { type: 'array', items: obj({ hour: time, succeeded: int, failed: int, rate: { type: 'number' } }) } }),
   Metadata: { type: 'object', description: 'OpenSea metadata standard' },
   Health: obj({ status: str }),
   Readiness: obj({ status: { type: 'string', enum: ['ready', 'not_ready', 'stopping'] }, checks: { type: 'object' } }),

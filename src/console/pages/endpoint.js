@@ -86,7 +86,7 @@ export function EndpointPage({ id }) {
       <dt>Description</dt><dd>${e.description || '—'}</dd>
       <dt>Events</dt><dd>${e.eventTypes.length ? e.eventTypes.join(', ') : 'every action event'}</dd>
       <dt>Filters</dt><dd>${[e.filters.collectionId && `collection ${e.filters.collectionId}`, e.filters.chain && `chain ${e.filters.chain}`].filter(Boolean).join(', ') || 'none'}</dd>
-      <dt>Success rate</dt><dd><${Sparkline} deliveries=${list} label="Success rate" /></dd>
+      <dt>Success rate</dt><dd><${Sparkline} endpointId=${id} label="Success rate" refresh=${list.map((d) => `${d.status}${d.attempts}`).join()} /></dd>
       <dt>Failing since</dt><dd>${time(e.failingSince)}</dd>
     </dl>
     <div class="toolbar" role="group" aria-label="Endpoint actions">

@@ -2,35 +2,44 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html, usePoll, time, StatusBadge, ErrorNote, Field } from '../ui.js';
 
-/** A line of the success rate of an endpoint's last deliveries, oldest to newest in groups of five. */
-export function Sparkline({ deliveries, label }) {
-  const finished = deliveries.filter((d) => d.status === 'succeeded' || d.status === 'failed').reverse();
-  if (finished.length === 0) return html`<span class="muted">no deliveries yet</span>`;
-  const groups = [];
-  for (let i = 0; i < finished.length; i += 5) groups.push(finished.slice(i, i + 5));
-  const rates = groups.map((g) => g.filter((d) => d.status === 'succeeded').length / g.length);
-  const overall = Math.round((100 * finished.filter((d) => d.status === 'succeeded').length) / finished.length);
+const SPARK_HOURS = 24;
+
+/**
+ * A line of the share of an endpoint's finished deliveries that succeeded, hour by hour over the last day;
+ * `refresh`: anything that changes when a delivery of the endpoint finishes.
+ */
+export function Sparkline({ endpointId, label, refresh }) {
+  const { data } = usePoll(() => api('GET', `v1/webhooks/${endpointId}/success-rate?hours=${SPARK_HOURS}`), [endpointId, refresh], 10_000);
+  if (!data) return html`<span class="muted">…</span>`;
+  if (data.data.length === 0) return html`<span class="muted">no deliveries in ${SPARK_HOURS} h</span>`;
+  const first = Math.floor(new Date(data.since).getTime() / 3_600_000);
   const width = 100;
   const height = 24;
-  const step = rates.length > 1 ? width / (rates.length - 1) : 0;
-  const points = rates.map((r, i) => `${(i * step).toFixed(1)},${(height - 2 - r * (height - 4)).toFixed(1)}`).join(' ');
+  const x = (hour) => ((Math.floor(new Date(hour).getTime() / 3_600_000) - first) / SPARK_HOURS) * width;
+  const y = (rate) => height - 2 - rate * (height - 4);
+  const points = data.data.map((h) => `${x(h.hour).toFixed(1)},${y(h.rate).toFixed(1)}`);
+  // One hour alone is drawn as a short level line.
+  if (points.length === 1) points.push(`${width},${y(data.data[0].rate).toFixed(1)}`);
+  const succeeded = data.data.reduce((sum, h) => sum + h.succeeded, 0);
+  const finished = data.data.reduce((sum, h) => sum + h.succeeded + h.failed, 0);
+  const overall = Math.round((100 * succeeded) / finished);
   return html`
     <span class="sparkline">
-      <svg viewBox=${`0 0 ${width} ${height}`} width="100" height="24" role="img" aria-label=${`${label}: ${overall}% of the last ${finished.length} deliveries succeeded`}>
-        <polyline points=${rates.length > 1 ? points : `0,${points.split(',')[1]} ${width},${points.split(',')[1]}`} fill="none" stroke="currentColor" stroke-width="2" />
+      <svg viewBox=${`0 0 ${width} ${height}`} width="100" height="24" role="img"
+        aria-label=${`${label}: ${overall}% of ${finished} deliveries in the last ${SPARK_HOURS} hours succeeded`}>
+        <polyline points=${points.join(' ')} fill="none" stroke="currentColor" stroke-width="2" />
       </svg>
-      <span>${overall}%</span>
+      <span>${overall}% of ${finished}</span>
     </span>`;
 }
 
 function EndpointRow({ endpoint }) {
-  const deliveries = usePoll(() => api('GET', `v1/webhooks/deliveries?endpointId=${endpoint.id}&limit=100`), [endpoint.id], 10_000);
   return html`
     <tr>
       <td><a href=${`#/webhooks/${endpoint.id}`}>${endpoint.url}</a>${endpoint.description && html`<div class="muted">${endpoint.description}</div>`}</td>
       <td>${endpoint.eventTypes.length ? endpoint.eventTypes.join(', ') : 'every action event'}</td>
       <td><${StatusBadge} status=${endpoint.status} /></td>
-      <td>${deliveries.data ? html`<${Sparkline} deliveries=${deliveries.data.data} label=${`Success rate of ${endpoint.url}`} />` : '…'}</td>
+      <td><${Sparkline} endpointId=${endpoint.id} label=${`Success rate of ${endpoint.url}`} /></td>
       <td>${time(endpoint.createdAt)}</td>
     </tr>`;
 }
