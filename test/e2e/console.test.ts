@@ -18,6 +18,7 @@ describeInBrowser('web console (headless Chromium)', () => {
   let page: Page;
   let collection: { id: string; address: string; actionId: string };
   let failedActionId: string;
+  let endpointPage: string;
 
   /** Signs in on a fresh page of its own context (its own session storage). */
   async function signedIn(key: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
@@ -65,10 +66,10 @@ describeInBrowser('web console (headless Chromium)', () => {
     expect(mint.status).toBe(202);
     const row = page.locator(`tr[data-action-id="${mint.body.actionId}"]`);
     await row.waitFor({ timeout: 10_000 });
-    await expectText(row.getByText('succeeded'), 'succeeded', LIVE_TIMEOUT);
+    await expectText(row.locator('.badge'), 'succeeded', LIVE_TIMEOUT);
     expect(await page.evaluate('window.notReloaded')).toBe(true);
-    // The chart counts it; the search finds it by its Idempotency-Key and by its transaction.
-    await expectText(page.locator('figcaption'), 'succeeded');
+    // The chart counts it with the collection's deployment; the search finds it by its Idempotency-Key and by its transaction.
+    await expectText(page.locator('figcaption'), 'succeeded 2');
     await page.getByLabel('Search (action id, tx hash, Idempotency-Key)').fill(key);
     await expectCount(page.locator('tbody tr'), 1);
     await expect(row.isVisible()).resolves.toBe(true);
@@ -125,9 +126,12 @@ describeInBrowser('web console (headless Chromium)', () => {
       await expectText(page.locator('[data-secret]'), 'whsec_');
       await screenshot(page, 'webhooks');
       await page.getByRole('link', { name: receiver.url }).first().click();
+      await page.getByRole('button', { name: 'Send test event' }).waitFor();
+      endpointPage = new URL(page.url()).hash;
       await page.getByRole('button', { name: 'Send test event' }).click();
       const delivery = page.locator('.delivery').first();
-      await expectText(delivery, 'succeeded', 20_000);
+      // The badge, not the event type's name (nfts.create.succeeded).
+      await expectText(delivery.locator('.badge'), 'succeeded', 20_000);
       expect(receiver.received).toHaveLength(1);
       expect(JSON.parse(receiver.received[0].body).test).toBe(true);
       await delivery.getByRole('button', { name: /Replay delivery/ }).click();
@@ -137,6 +141,7 @@ describeInBrowser('web console (headless Chromium)', () => {
       await expectText(page.locator('.sparkline'), '100% of 1');
       await delivery.locator('summary').click();
       await expectCount(delivery.locator('.attempts tbody tr'), 2);
+      await expectText(delivery.locator('.attempts'), '200');
       await page.getByRole('button', { name: 'Pause' }).click();
       await expectText(page.locator('.facts'), 'paused');
       await screenshot(page, 'endpoint');
@@ -198,15 +203,34 @@ describeInBrowser('web console (headless Chromium)', () => {
     const { context: ctx, page: p } = await signedIn(h.apiKey, PHONE);
     await p.goto(`${h.baseUrl}/console/#/actions`);
     await p.locator('tbody tr').first().waitFor();
-    const overflow = await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-    expect(overflow).toBeLessThanOrEqual(0);
+    const overflow = () => p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     await screenshot(p, 'actions-phone');
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await p.goto(`${h.baseUrl}/console/#/actions/${failedActionId}`);
     await p.locator('.revert-reason').waitFor();
     await screenshot(p, 'action-failed-phone');
-    // Keyboard: the skip link comes first and the navigation is reachable by Tab.
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await p.goto(`${h.baseUrl}/console/${endpointPage}`);
+    await p.locator('.delivery summary').first().click();
+    await p.locator('.attempts').first().waitFor();
+    await screenshot(p, 'endpoint-phone');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await p.goto(`${h.baseUrl}/console/#/collections/${collection.id}`);
+    await p.locator('.nft').first().waitFor();
+    await screenshot(p, 'collection-phone');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    // By keyboard from a fresh load: the skip link first, then the navigation, followed with Enter.
+    await p.goto('about:blank');
+    await p.goto(`${h.baseUrl}/console/#/actions`);
+    await p.locator('tbody tr').first().waitFor();
+    const focused = () => p.evaluate('document.activeElement?.textContent');
     await p.keyboard.press('Tab');
-    expect(await p.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    expect(await focused()).toBe('Skip to content');
+    await p.keyboard.press('Tab');
+    await p.keyboard.press('Tab');
+    expect(await focused()).toBe('Collections');
+    await p.keyboard.press('Enter');
+    await expectText(p.locator('h1'), 'Collections');
     await ctx.close();
   });
 

@@ -7,7 +7,7 @@ const POLL_MS = 2000;
 
 function Attempts({ history }) {
   return html`
-    <table class="attempts">
+    <div class="table-wrap attempts"><table>
       <thead><tr><th scope="col">#</th><th scope="col">At</th><th scope="col">HTTP status</th><th scope="col">Latency</th><th scope="col">Response or error</th></tr></thead>
       <tbody>
         ${history.map((a) => html`
@@ -16,7 +16,7 @@ function Attempts({ history }) {
             <td><code class="wrap">${a.error ?? a.responseBody ?? ''}</code></td>
           </tr>`)}
       </tbody>
-    </table>`;
+    </table></div>`;
 }
 
 /** Edits the endpoint's event types and its collection and chain filters. */

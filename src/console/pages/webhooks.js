@@ -15,11 +15,10 @@ export function Sparkline({ endpointId, label, refresh }) {
   const first = Math.floor(new Date(data.since).getTime() / 3_600_000);
   const width = 100;
   const height = 24;
-  const x = (hour) => ((Math.floor(new Date(hour).getTime() / 3_600_000) - first) / SPARK_HOURS) * width;
+  // The window touches 25 clock hours (0 to 24 from the first); kept 2 units inside the box so the dots show whole.
+  const x = (hour) => 2 + ((Math.floor(new Date(hour).getTime() / 3_600_000) - first) / SPARK_HOURS) * (width - 4);
   const y = (rate) => height - 2 - rate * (height - 4);
-  const points = data.data.map((h) => `${x(h.hour).toFixed(1)},${y(h.rate).toFixed(1)}`);
-  // One hour alone is drawn as a short level line.
-  if (points.length === 1) points.push(`${width},${y(data.data[0].rate).toFixed(1)}`);
+  const points = data.data.map((h) => [x(h.hour), y(h.rate)]);
   const succeeded = data.data.reduce((sum, h) => sum + h.succeeded, 0);
   const finished = data.data.reduce((sum, h) => sum + h.succeeded + h.failed, 0);
   const overall = Math.round((100 * succeeded) / finished);
@@ -27,7 +26,8 @@ export function Sparkline({ endpointId, label, refresh }) {
     <span class="sparkline">
       <svg viewBox=${`0 0 ${width} ${height}`} width="100" height="24" role="img"
         aria-label=${`${label}: ${overall}% of ${finished} deliveries in the last ${SPARK_HOURS} hours succeeded`}>
-        <polyline points=${points.join(' ')} fill="none" stroke="currentColor" stroke-width="2" />
+        <polyline points=${points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')} fill="none" stroke="currentColor" stroke-width="1.5" />
+        ${points.map(([px, py]) => html`<circle cx=${px} cy=${py} r="2" fill="currentColor" />`)}
       </svg>
       <span>${overall}% of ${finished}</span>
     </span>`;
