@@ -104,19 +104,38 @@ describeInBrowser('web console (headless Chromium)', () => {
     await screenshot(page, 'action-failed');
   });
 
-  test('collections show the contract, supply used and NFTs with their metadata versions', async () => {
+  test('collections show the contract, supply used, token types and NFTs with their metadata versions', async () => {
+    // An updated NFT (metadata version 2) and an ERC-1155 collection with a token type.
+    const { body: nfts } = await h.request('GET', `/v1/collections/${collection.id}/nfts`);
+    const first = nfts.data.find((n: any) => n.status === 'minted');
+    const update = await h.request('PATCH', `/v1/collections/${collection.id}/nfts/${first.id}`, { metadata: { name: 'Console One, renamed', image: first.metadata.image } });
+    const multi = await h.deployCollection('erc1155', { name: 'Editions', symbol: 'ED' });
+    const type = await h.request('POST', `/v1/collections/${multi.id}/token-types`, { metadata: { name: 'Gold pass' }, maxSupply: 5 });
+    const typeDone = await h.waitForAction(type.body.actionId);
+    await h.waitForAction((await h.request('POST', `/v1/collections/${multi.id}/nfts`, { recipient: ALICE, tokenTypeId: typeDone.resource.id })).body.actionId);
+    expect((await h.waitForAction(update.body.actionId)).status).toBe('succeeded');
+
     await page.goto(`${h.baseUrl}/console/#/collections`);
-    await page.getByRole('link', { name: 'Test' }).first().waitFor();
+    await page.getByRole('link', { name: 'Editions' }).waitFor();
+    await expectText(page.locator('tbody'), 'per token type');
     await screenshot(page, 'collections');
     await page.goto(`${h.baseUrl}/console/#/collections/${collection.id}`);
     await expectText(page.locator('.facts'), collection.address);
     expect(await page.getByRole('link', { name: 'on the explorer' }).getAttribute('href')).toBe(`${EXPLORER}/address/${collection.address}`);
-    await expectText(page.locator('.nfts'), 'Console One');
-    await expectText(page.locator('.nfts'), 'metadata version 1');
+    await expectText(page.locator('.nfts'), 'Console One, renamed');
+    const renamed = page.locator('.nft', { hasText: 'Console One, renamed' });
+    await expectText(renamed, 'metadata version 2: v1 v2');
+    expect(await renamed.getByRole('link', { name: 'v1' }).getAttribute('href')).toBe(`../v1/metadata/nfts/${first.id}/1`);
     await screenshot(page, 'collection');
+    await page.goto(`${h.baseUrl}/console/#/collections/${multi.id}`);
+    const typeRow = page.locator('section', { hasText: 'Token types' }).locator('tbody tr');
+    await expectText(typeRow, 'Gold pass');
+    await expectText(typeRow, '1 of 5');
+    await expectText(page.locator('.nfts'), 'Gold pass');
+    await screenshot(page, 'collection-erc1155');
   });
 
-  test('an endpoint is created, sent a test event, and its delivery seen and replayed', async () => {
+  test('an endpoint is created, sent a test event, its delivery seen and replayed; paused, replayed since a time, rotated, filtered', async () => {
     const receiver = await startReceiver();
     try {
       await page.goto(`${h.baseUrl}/console/#/webhooks`);
@@ -135,15 +154,41 @@ describeInBrowser('web console (headless Chromium)', () => {
       expect(receiver.received).toHaveLength(1);
       expect(JSON.parse(receiver.received[0].body).test).toBe(true);
       await delivery.getByRole('button', { name: /Replay delivery/ }).click();
-      await expectText(page.getByRole('status'), 'replayed');
+      await expectText(page.locator('.note'), 'replayed');
       await expectText(delivery, '2 attempts', 20_000);
       expect(receiver.received).toHaveLength(2);
       await expectText(page.locator('.sparkline'), '100% of 1');
       await delivery.locator('summary').click();
       await expectCount(delivery.locator('.attempts tbody tr'), 2);
       await expectText(delivery.locator('.attempts'), '200');
+
+      // Paused, a test event is kept as skipped; resumed, "replay all since" sends it.
+      const since = new Date(Date.now() - 10 * 60_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
       await page.getByRole('button', { name: 'Pause' }).click();
       await expectText(page.locator('.facts'), 'paused');
+      await page.getByLabel('Test event type').selectOption('nfts.update.succeeded');
+      await page.getByRole('button', { name: 'Send test event' }).click();
+      const skipped = page.locator('.delivery').first();
+      await expectText(skipped, 'nfts.update.succeeded');
+      await expectText(skipped.locator('.badge'), 'skipped', 20_000);
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await expectText(page.locator('.facts'), 'active');
+      await page.getByLabel('Replay failed and skipped since').fill(since);
+      await page.getByRole('button', { name: 'Replay all' }).click();
+      await expectText(page.locator('.note'), 'Replaying 1 delivery.');
+      await expectText(skipped.locator('.badge'), 'succeeded', 20_000);
+      expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(['nfts.create.succeeded', 'nfts.create.succeeded', 'nfts.update.succeeded']);
+
+      await page.getByRole('button', { name: 'Rotate secret' }).click();
+      await expectText(page.locator('[data-secret]'), 'whsec_');
+      await page.getByLabel('Event types (none selected: every action event)').selectOption(['nfts.create.succeeded', 'nfts.create.failed']);
+      await page.getByLabel('Only the chain').fill('anvil');
+      await page.getByRole('button', { name: 'Save filters' }).click();
+      await expectText(page.locator('.facts'), 'nfts.create.succeeded, nfts.create.failed');
+      await expectText(page.locator('.facts'), 'chain anvil');
+      const saved = await h.request('GET', `/v1/webhooks/${endpointPage.split('/').at(-1)}`);
+      expect(saved.body).toMatchObject({ eventTypes: ['nfts.create.succeeded', 'nfts.create.failed'], filters: { chain: 'anvil' }, status: 'active' });
+      expect(saved.body.previousSecretExpiresAt).not.toBeNull();
       await screenshot(page, 'endpoint');
     } finally {
       await receiver.close();
