@@ -31,6 +31,7 @@ export function ActionPage({ id }) {
       <dt>Status</dt><dd><${StatusBadge} status=${action.status} /></dd>
       <dt>Stage</dt><dd>${action.stage}</dd>
       <dt>Chain</dt><dd>${action.chain} (${action.chainId})</dd>
+      <dt>Collection</dt><dd><a href=${`#/collections/${action.resource.collectionId}`}><code>${action.resource.collectionId}</code></a></dd>
       <dt>Started</dt><dd>${time(action.startedAt)}</dd>
       <dt>Completed</dt><dd>${time(action.completedAt)}</dd>
       <dt>Transaction</dt><dd>${action.txId ? html`<code class="wrap">${action.txId}</code> ${txLink ? html`<${OutLink} href=${txLink}>on the explorer<//>` : ''}` : '—'}${action.nonce !== null ? ` (nonce ${action.nonce})` : ''}</dd>

@@ -8,6 +8,7 @@ const STAGES = ['queued', 'building', 'awaiting_signature', 'submitted', 'confir
 const STATUS_COLOURS = { succeeded: '#1a7f37', failed: '#cf222e', pending: '#9a6700', cancelled: '#6e7781' };
 const CHART_MINUTES = 60;
 const POLL_MS = 2000;
+const PAGE_SIZE = 50;
 
 /** Stacked bars of actions started per minute over the last hour, by status (GET /v1/actions/per-minute). */
 function PerMinuteChart() {
@@ -49,8 +50,13 @@ function PerMinuteChart() {
 
 export function ActionsPage() {
   const [filters, setFilters] = useState({ type: '', status: '', stage: '', collectionId: '', since: '', q: '' });
-  const set = (name) => (e) => setFilters({ ...filters, [name]: e.currentTarget.value });
-  const params = { ...filters, since: filters.since ? new Date(filters.since).toISOString() : '', limit: 50 };
+  // Pages older than the first: the cursors that led to them, so "Newer" can go back.
+  const [cursors, setCursors] = useState([]);
+  const set = (name) => (e) => {
+    setFilters({ ...filters, [name]: e.currentTarget.value });
+    setCursors([]);
+  };
+  const params = { ...filters, since: filters.since ? new Date(filters.since).toISOString() : '', limit: PAGE_SIZE, cursor: cursors.at(-1) };
   const collections = usePoll(() => api('GET', 'v1/collections'), []);
   const { data, error } = usePoll(() => api('GET', `v1/actions${query(params)}`), [JSON.stringify(params)], POLL_MS);
   const select = (name, label, options) => html`
@@ -76,7 +82,7 @@ export function ActionsPage() {
       <//>
     </form>
     <${ErrorNote} error=${error} />
-    <p class="live" aria-live="polite">${data ? `${data.data.length} action${data.data.length === 1 ? '' : 's'}, updated every 2 s` : 'Loading…'}</p>
+    <p class="live" aria-live="polite">${data ? `${data.data.length} action${data.data.length === 1 ? '' : 's'}${cursors.length ? `, page ${cursors.length + 1}` : ''}, updated every 2 s` : 'Loading…'}</p>
     <div class="table-wrap">
       <table class="actions">
         <caption class="visually-hidden">Actions, newest first</caption>
@@ -94,5 +100,9 @@ export function ActionsPage() {
             </tr>`)}
         </tbody>
       </table>
+    </div>
+    <div class="toolbar" role="group" aria-label="Pages">
+      ${cursors.length > 0 && html`<button onClick=${() => setCursors(cursors.slice(0, -1))}>Newer</button>`}
+      ${data?.nextCursor && html`<button onClick=${() => setCursors([...cursors, data.nextCursor])}>Older</button>`}
     </div>`;
 }
