@@ -16,6 +16,8 @@ export const chainSchema = z.object({
   maxFeePerGas: z.string().regex(/^[1-9]\d{0,30}$/, 'a positive integer number of wei, as a string').optional(),
   /** Marketplace contracts by address, named in sale details of chain events. */
   marketplaces: z.record(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address'), z.string().min(1).max(100)).optional(),
+  /** A block explorer (Etherscan-like: /tx/<hash>, /address/<address>) the console links transactions and contracts to. */
+  explorerUrl: url.optional(),
   /** The chain's coin, named in sale details paid with it. */
   nativeCurrency: z.object({ name: z.string(), symbol: z.string(), decimals: z.number().int().min(0).max(36) }).optional(),
 });
@@ -106,6 +108,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT: duration('a delay such as 30s').default(30_000),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Where the console links an action's workflow: the Temporal Web UI (`npm start`: its dev server's). */
+  TEMPORAL_UI_URL: url.optional(),
   TEMPORAL_CLUSTER_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/temporal_cluster'),
   TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(4),
   TEMPORAL_SERVER_BIN_DIR: z.string().min(1).optional(),

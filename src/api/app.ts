@@ -9,6 +9,7 @@ import type { WebhookSettings } from '../webhooks/settings';
 import { requireApiKey } from './auth';
 import { Problem, problemHandler } from './problem';
 import { functionHooks } from './function-hooks';
+import { consoleRoutes, type ConsoleSettings } from './console-routes';
 import { docsRoutes } from './openapi/docs-routes';
 import { WRITE_ROUTES } from './openapi/operations';
 import { actionRoutes } from './routes/actions';
@@ -37,6 +38,8 @@ export interface ApiDeps extends SubmitDeps {
   readiness: ReadinessCheck[];
   /** True once shutdown began: /readyz answers 503 so load balancers stop sending traffic. */
   isStopping?: () => boolean;
+  /** Where the console links an action's workflow (none: no link). */
+  console?: ConsoleSettings;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -46,6 +49,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(observeRequests(deps.metrics, deps.log));
   app.use(opsRoutes(deps.metrics, deps.readiness, deps.isStopping));
   app.use(docsRoutes());
+  app.use(consoleRoutes(deps.chains, deps.console ?? {}));
   const jsonTypes = ['application/json', 'application/*+json'];
   app.use('/v1/collections/:collectionId/nfts/batch', express.json({ limit: deps.batchBodyLimit, type: jsonTypes }));
   app.use(express.json({ limit: deps.bodyLimit, type: jsonTypes }));

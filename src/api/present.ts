@@ -41,6 +41,8 @@ export function presentCollection(c: CollectionRow, last: LastActionStatus) {
     symbol: c.symbol,
     metadata: c.metadata,
     maxSupply: c.max_supply,
+    // Minted and being minted: what a new mint is checked against.
+    supplyUsed: c.reserved_supply,
     contractAddress: c.contract_address,
     status: c.status,
     actionId: c.action_id,
@@ -58,6 +60,7 @@ export function presentTokenType(t: TokenTypeRow, last: LastActionStatus) {
     tokenTypeId: t.token_type_id,
     metadata: t.metadata,
     maxSupply: t.max_supply,
+    supplyUsed: t.reserved_supply,
     fungible: t.fungible,
     status: t.status,
     actionId: t.action_id,

@@ -1,6 +1,6 @@
 import { getAddress, isAddress } from 'ethers';
 import { z } from 'zod';
-import { ACTION_TYPES } from '../domain';
+import { ACTION_STAGES, ACTION_TYPES } from '../domain';
 import { APP_EVENT_TYPE_NAMES } from '../webhooks/app-event-types';
 
 const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -130,9 +130,18 @@ export const listBatchItemsQuery = z.strictObject({
 export const listActionsQuery = z.strictObject({
   type: z.enum(ACTION_TYPES).optional(),
   status: z.enum(['pending', 'succeeded', 'failed', 'cancelled']).optional(),
+  stage: z.enum(ACTION_STAGES).optional(),
   collectionId: z.uuid().optional(),
+  since: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only actions started at or after this time' }),
+  until: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only actions started before this time' }),
+  q: z.string().min(1).max(255).optional().meta({ description: 'An action id, a transaction hash sent for the action, or its Idempotency-Key (exact)' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
+});
+
+/** The chart of actions per minute covers at most a day. */
+export const actionsPerMinuteQuery = z.strictObject({
+  minutes: z.coerce.number().int().min(1).max(1440).default(60),
 });
 
 export const idParam = z.uuid();

@@ -55,6 +55,7 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
     wakeDispatcher: parts.wakeDispatcher,
     readiness: [databaseReady(db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE)],
     isStopping: () => stopping,
+    console: { temporalUiUrl: config.TEMPORAL_UI_URL, temporalNamespace: config.TEMPORAL_NAMESPACE },
   });
 
   // The port first: one in use stops the process before it starts any action.

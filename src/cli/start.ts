@@ -10,6 +10,7 @@ runMain('start', async () => {
   const stack = await startEmbeddedStack(config, say);
   say('the NFT action engine is up');
   say(`  API           ${stack.apiUrl}  (x-api-key: ${stack.apiKey})`);
+  say(`  console       ${stack.apiUrl}/console  (sign in with the API key)`);
   say(`  admin API     ${stack.apiUrl}/v1/admin/projects  (Authorization: Bearer ${stack.adminToken})`);
   say(`  Temporal      ${stack.temporalAddress}  UI ${stack.temporalUi}`);
   say(`  Temporal CLI  npm run temporal -- workflow list${stack.temporalCli ? `  (runs ${stack.temporalCli})` : ''}`);

@@ -122,7 +122,10 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
 
     const workerConnection = await NativeConnection.connect(temporalOptions);
     services.push({ stop: () => workerConnection.close() });
-    const engineConfig = { ...developmentConfig, TEMPORAL_ADDRESS: temporalAddress };
+    const engineConfig = {
+      ...developmentConfig, TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_UI_URL: config.TEMPORAL_UI_URL ?? (config.TEMPORAL_ADDRESS ? undefined : temporalUi),
+    };
     const workerConfig = config.DATABASE_URL ? engineConfig : {
       ...engineConfig,
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: Math.min(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, PGLITE_WORKER_SLOTS),

@@ -53,7 +53,13 @@ export async function findProjectAction(db: Queryable, projectId: string, action
 export interface ActionFilter {
   type?: ActionType;
   status?: ActionStatus;
+  stage?: ActionStage;
   collectionId?: string;
+  /** Started at or after / before. */
+  since?: Date;
+  until?: Date;
+  /** An action id, a transaction hash (any sent for the action) or an Idempotency-Key, matched exactly. */
+  search?: string;
   /** Keyset cursor: the (started_at, id) of the last row of the previous page. */
   before?: { startedAt: Date; id: string };
   limit: number;
@@ -68,7 +74,14 @@ export async function listActions(db: Queryable, projectId: string, filter: Acti
   };
   if (filter.type) add((n) => `type = $${n}`, filter.type);
   if (filter.status) add((n) => `status = $${n}`, filter.status);
+  if (filter.stage) add((n) => `stage = $${n}`, filter.stage);
   if (filter.collectionId) add((n) => `collection_id = $${n}`, filter.collectionId);
+  if (filter.since) add((n) => `started_at >= $${n}`, filter.since);
+  if (filter.until) add((n) => `started_at < $${n}`, filter.until);
+  if (filter.search) {
+    add((n) => `(id = $${n} OR idempotency_key = $${n} OR tx_hash = lower($${n})
+      OR id IN (SELECT action_id FROM action_transactions WHERE hash = lower($${n})))`, filter.search);
+  }
   if (filter.before) {
     params.push(filter.before.startedAt, filter.before.id);
     where.push(`(started_at, id) < ($${params.length - 1}, $${params.length})`);
@@ -89,14 +102,20 @@ export async function listQueuedActions(db: Queryable, olderThanMs: number): Pro
   );
 }
 
+/** Completes a `moved` WITH (id, stage, before) by noting the stage in the action's timeline when it changed. */
+const NOTE_STAGE_CHANGE = 'INSERT INTO action_stages (action_id, stage) SELECT id, stage FROM moved WHERE stage IS DISTINCT FROM before';
+
 /** Moves a pending action to a later stage; a finished action is never changed again. */
 export async function setActionStage(
   db: Queryable, actionId: string, stage: ActionStage, fields: { txHash?: string; nonce?: number; preparedTransaction?: unknown } = {},
 ) {
   await db.query(
-    `UPDATE actions SET stage = $2, tx_hash = COALESCE($3, tx_hash), nonce = COALESCE($4, nonce),
-       prepared_transaction = COALESCE(prepared_transaction, $5), updated_at = now()
-     WHERE id = $1 AND status = 'pending'`,
+    `WITH moved AS (
+       UPDATE actions a SET stage = $2, tx_hash = COALESCE($3, tx_hash), nonce = COALESCE($4, nonce),
+         prepared_transaction = COALESCE(prepared_transaction, $5), updated_at = now()
+       FROM (SELECT stage AS before FROM actions WHERE id = $1) b
+       WHERE a.id = $1 AND a.status = 'pending' RETURNING a.id, a.stage, b.before)
+     ${NOTE_STAGE_CHANGE}`,
     [actionId, stage, fields.txHash ?? null, fields.nonce ?? null, fields.preparedTransaction === undefined ? null : JSON.stringify(fields.preparedTransaction)],
   );
 }
@@ -119,9 +138,12 @@ export type FinishedOutcome = (
 /** Records the outcome once; returns false when the action had already finished (a retried activity). */
 export async function finishAction(tx: Queryable, actionId: string, outcome: FinishedOutcome): Promise<ActionRow | undefined> {
   const [row] = await tx.query<ActionRow>(
-    `UPDATE actions SET status = $2, stage = 'completed', result = $3, error = $4, tx_hash = COALESCE($5, tx_hash),
-       completed_at = now(), updated_at = now()
-     WHERE id = $1 AND status = 'pending' RETURNING *`,
+    `WITH done AS (
+       UPDATE actions SET status = $2, stage = 'completed', result = $3, error = $4, tx_hash = COALESCE($5, tx_hash),
+         completed_at = now(), updated_at = now()
+       WHERE id = $1 AND status = 'pending' RETURNING *),
+     noted AS (INSERT INTO action_stages (action_id, stage) SELECT id, stage FROM done)
+     SELECT * FROM done`,
     [actionId, outcome.status, outcome.result ? JSON.stringify(outcome.result) : null,
       outcome.status === 'failed' ? JSON.stringify(outcome.error) : null, outcome.txHash ?? null],
   );
@@ -130,7 +152,14 @@ export async function finishAction(tx: Queryable, actionId: string, outcome: Fin
 
 /** Shows the transaction last sent for the pending action (a replacement or its cancellation). */
 export async function setActionTransaction(db: Queryable, actionId: string, stage: ActionStage, txHash: string) {
-  await db.query(`UPDATE actions SET stage = $2, tx_hash = $3, updated_at = now() WHERE id = $1 AND status = 'pending'`, [actionId, stage, txHash]);
+  await db.query(
+    `WITH moved AS (
+       UPDATE actions a SET stage = $2, tx_hash = $3, updated_at = now()
+       FROM (SELECT stage AS before FROM actions WHERE id = $1) b
+       WHERE a.id = $1 AND a.status = 'pending' RETURNING a.id, a.stage, b.before)
+     ${NOTE_STAGE_CHANGE}`,
+    [actionId, stage, txHash],
+  );
 }
 
 /** Notes that the project wants the pending action cancelled; answers the action, or undefined if it is not the project's. */

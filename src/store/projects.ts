@@ -75,3 +75,23 @@ export async function projectSigningFor(db: Queryable, chainId: number, address:
   );
   return row;
 }
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  signer_url: string;
+  signer_address: string;
+  created_at: Date;
+  actions: number;
+  last_action_at: Date | null;
+}
+
+/** Every project with how many actions it has and when it last started one (the operator's view), newest first. */
+export async function listProjects(db: Queryable, limit: number): Promise<ProjectSummary[]> {
+  return db.query<ProjectSummary>(
+    `SELECT p.id, p.name, p.signer_url, p.signer_address, p.created_at, count(a.id)::int AS actions, max(a.started_at) AS last_action_at
+     FROM projects p LEFT JOIN actions a ON a.project_id = p.id
+     GROUP BY p.id ORDER BY p.created_at DESC, p.id DESC LIMIT $1`,
+    [limit],
+  );
+}

@@ -159,3 +159,24 @@ export async function findProjectNftByToken(db: Queryable, projectId: string, ch
   );
   return row;
 }
+
+export async function listTokenTypes(db: Queryable, collectionId: string): Promise<TokenTypeRow[]> {
+  return db.query<TokenTypeRow>('SELECT * FROM token_types WHERE collection_id = $1 ORDER BY created_at, id LIMIT 1000', [collectionId]);
+}
+
+/** A collection's NFTs, newest first, each with its current metadata version's document. */
+export async function listNfts(
+  db: Queryable, collectionId: string, page: { before?: { createdAt: Date; id: string }; limit: number },
+): Promise<(NftRow & { metadata: OpenSeaMetadata })[]> {
+  const params: unknown[] = [collectionId, page.limit];
+  let after = '';
+  if (page.before) {
+    params.push(page.before.createdAt, page.before.id);
+    after = 'AND (n.created_at, n.id) < ($3, $4)';
+  }
+  return db.query<NftRow & { metadata: OpenSeaMetadata }>(
+    `SELECT n.*, m.metadata FROM nfts n JOIN nft_metadata m ON m.nft_id = n.id AND m.version = n.metadata_version
+     WHERE n.collection_id = $1 ${after} ORDER BY n.created_at DESC, n.id DESC LIMIT $2`,
+    params,
+  );
+}

@@ -249,3 +249,20 @@ export async function recordEndpointFailure(db: Queryable, endpointId: string, g
   );
   return row && row.was === 'active' && row.status === 'disabled' ? row : undefined;
 }
+
+export interface HourOfDeliveries {
+  hour: Date;
+  succeeded: number;
+  failed: number;
+}
+
+/** An endpoint's finished deliveries per hour since `since` (by when each was created); hours without any are left out. */
+export async function deliveriesPerHour(db: Queryable, endpointId: string, since: Date): Promise<HourOfDeliveries[]> {
+  return db.query<HourOfDeliveries>(
+    `SELECT date_trunc('hour', created_at) AS hour,
+       count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE status = 'failed')::int AS failed
+     FROM webhook_deliveries WHERE endpoint_id = $1 AND created_at >= $2 AND status IN ('succeeded', 'failed')
+     GROUP BY 1 ORDER BY 1`,
+    [endpointId, since],
+  );
+}

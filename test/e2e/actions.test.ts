@@ -2,6 +2,8 @@ import { Contract } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
 import { ALICE, BOB } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
+import { openApiValidator } from '../support/openapi';
+import { startReceiver } from '../support/receiver';
 import { versionOneCollection } from '../support/version-one';
 
 /** What a wallet reads for an ERC-1155 token: uri(id) with every `{id}` replaced by the id as 64 lowercase hex digits (EIP-1155). */
@@ -125,6 +127,88 @@ describe('every action type, end to end', () => {
       if (found < 3) await new Promise((r) => setTimeout(r, 500));
     }
     expect(found).toBe(3);
+  });
+
+  test("the console's queries: search by id, tx hash or Idempotency-Key, stage and time filters, timeline, per minute, token types and NFTs, endpoints' success rate", async () => {
+    const v = openApiValidator(await (await fetch(`${h.baseUrl}/openapi.json`)).json() as Record<string, any>);
+    const get = async (path: string, documented: string, key = h.apiKey) => {
+      const res = await h.request('GET', path, undefined, {}, key);
+      v.response('GET', documented, res.status, res.body, res.headers.get('content-type')!.split(';')[0]);
+      return res;
+    };
+    const startedBefore = new Date(Date.now() - 1000).toISOString();
+    const answering = await startReceiver();
+    const failing = await startReceiver((_req, _count, res) => {
+      res.statusCode = 500;
+      res.end('down');
+    });
+    const endpointTo = async (url: string) => (await h.request('POST', '/v1/webhooks', { url, eventTypes: ['collections.create.succeeded', 'tokenTypes.create.succeeded', 'nfts.create.succeeded'] })).body.id as string;
+    const [answeringId, failingId] = [await endpointTo(answering.url), await endpointTo(failing.url)];
+    const collection = await h.deployCollection('erc1155');
+    const type = await h.request('POST', `/v1/collections/${collection.id}/token-types`, { metadata: { name: 'Kind' }, maxSupply: 5 });
+    const typeDone = await h.waitForAction(type.body.actionId);
+    const key = `console-query-${Date.now()}`;
+    const mint = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, tokenTypeId: typeDone.resource.id }, { 'Idempotency-Key': key });
+    const minted = await h.waitForAction(mint.body.actionId);
+    expect(minted.status).toBe('succeeded');
+
+    const ids = (res: { body: any }) => res.body.data.map((a: any) => a.actionId);
+    expect(ids(await get(`/v1/actions?q=${key}`, '/v1/actions'))).toEqual([minted.actionId]);
+    expect(ids(await get(`/v1/actions?q=${minted.txId.toUpperCase().replace('0X', '0x')}`, '/v1/actions'))).toEqual([minted.actionId]);
+    expect(ids(await get(`/v1/actions?q=${minted.actionId}`, '/v1/actions'))).toEqual([minted.actionId]);
+    expect(ids(await get('/v1/actions?q=no-such-thing', '/v1/actions'))).toEqual([]);
+    const inCollection = await get(`/v1/actions?collectionId=${collection.id}&stage=completed&since=${startedBefore}`, '/v1/actions');
+    expect(ids(inCollection)).toEqual([minted.actionId, typeDone.actionId, collection.actionId]);
+    expect(ids(await get(`/v1/actions?collectionId=${collection.id}&until=${startedBefore}`, '/v1/actions'))).toEqual([]);
+    expect(ids(await get(`/v1/actions?collectionId=${collection.id}&stage=queued`, '/v1/actions'))).toEqual([]);
+
+    const stages = await get(`/v1/actions/${minted.actionId}/stages`, '/v1/actions/{actionId}/stages');
+    expect(stages.body.data.map((s: any) => s.stage)).toEqual(['building', 'awaiting_signature', 'submitted', 'confirming', 'completed']);
+    const times = stages.body.data.map((s: any) => Date.parse(s.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[0]).toBeGreaterThanOrEqual(Date.parse(minted.startedAt));
+
+    const perMinute = await get('/v1/actions/per-minute?minutes=5', '/v1/actions/per-minute');
+    const succeeded = perMinute.body.data.filter((r: any) => r.status === 'succeeded').reduce((sum: number, r: any) => sum + r.count, 0);
+    expect(succeeded).toBeGreaterThanOrEqual(3);
+
+    const types = await get(`/v1/collections/${collection.id}/token-types`, '/v1/collections/{collectionId}/token-types');
+    expect(types.body.data).toEqual([expect.objectContaining({ id: typeDone.resource.id, maxSupply: '5', supplyUsed: '1', status: 'created' })]);
+    const nfts = await get(`/v1/collections/${collection.id}/nfts?limit=1`, '/v1/collections/{collectionId}/nfts');
+    expect(nfts.body.data).toEqual([expect.objectContaining({ id: minted.resource.id, status: 'minted', metadataVersion: 1, metadata: { name: 'Kind' } })]);
+    expect(nfts.body.nextCursor).not.toBeNull();
+    expect((await get(`/v1/collections/${collection.id}/nfts?cursor=${nfts.body.nextCursor}`, '/v1/collections/{collectionId}/nfts')).body.data).toEqual([]);
+
+    const bad = await get('/v1/actions?stage=flying&since=yesterday&q=', '/v1/actions');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(['query.q', 'query.since', 'query.stage']);
+    expect((await get('/v1/actions/per-minute?minutes=100000', '/v1/actions/per-minute')).body.errors[0].field).toBe('query.minutes');
+
+    // Each endpoint was sent the three events: one took them all, the other none, through all its retries.
+    const successRate = async (endpointId: string, until: (hours: any[]) => boolean) => {
+      for (let i = 0; ; i++) {
+        const res = await get(`/v1/webhooks/${endpointId}/success-rate`, '/v1/webhooks/{endpointId}/success-rate');
+        if (until(res.body.data) || i === 100) return res.body.data;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const total = (hours: any[], field: 'succeeded' | 'failed') => hours.reduce((sum, hour) => sum + hour[field], 0);
+    const answered = await successRate(answeringId, (hours) => total(hours, 'succeeded') === 3);
+    expect([total(answered, 'succeeded'), total(answered, 'failed'), answered.at(-1).rate]).toEqual([3, 0, 1]);
+    const refused = await successRate(failingId, (hours) => total(hours, 'failed') === 3);
+    expect([total(refused, 'succeeded'), total(refused, 'failed'), refused.at(-1).rate]).toEqual([0, 3, 0]);
+    expect((await get(`/v1/webhooks/${answeringId}/success-rate?hours=1000`, '/v1/webhooks/{endpointId}/success-rate')).body.errors[0].field).toBe('query.hours');
+    for (const id of [answeringId, failingId]) await h.request('DELETE', `/v1/webhooks/${id}`);
+    await Promise.all([answering.close(), failing.close()]);
+
+    const other = await h.newProject();
+    expect((await get(`/v1/webhooks/${answeringId}/success-rate`, '/v1/webhooks/{endpointId}/success-rate', other.apiKey)).status).toBe(404);
+    expect((await get(`/v1/actions?q=${key}`, '/v1/actions', other.apiKey)).body.data).toEqual([]);
+    expect((await get(`/v1/actions/${minted.actionId}/stages`, '/v1/actions/{actionId}/stages', other.apiKey)).status).toBe(404);
+    expect((await get(`/v1/collections/${collection.id}/token-types`, '/v1/collections/{collectionId}/token-types', other.apiKey)).status).toBe(404);
+    expect((await get(`/v1/collections/${collection.id}/nfts`, '/v1/collections/{collectionId}/nfts', other.apiKey)).status).toBe(404);
+    const otherMinutes = await get('/v1/actions/per-minute', '/v1/actions/per-minute', other.apiKey);
+    expect(otherMinutes.body.data).toEqual([]);
   });
 
   test('collections deployed with contract version 1 keep working: mint and update build the version 1 calls', async () => {

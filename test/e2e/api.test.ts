@@ -133,6 +133,16 @@ describe('API contract: bad input, idempotency, project isolation', () => {
       expect(project.apiKey).toMatch(/^nfte_/);
       const [row] = await h.db.query<{ signer_secret_sealed: string }>('SELECT signer_secret_sealed FROM projects WHERE id = $1', [project.projectId]);
       expect(row.signer_secret_sealed).not.toContain('whsec_');
+      // The operator's list of projects names it, without any key.
+      expect((await fetch(`${base}/v1/admin/projects`)).status).toBe(401);
+      const projects = await fetch(`${base}/v1/admin/projects`, { headers: { authorization: `Bearer ${adminToken}` } });
+      const listed = ((await projects.json()) as { data: any[] }).data;
+      expect(listed.find((p) => p.projectId === project.projectId)).toEqual({
+        projectId: project.projectId, name: 'Acme', signer: { url: 'https://signer.acme.example/sign', address: ALICE },
+        createdAt: expect.any(String), actions: 0, lastActionAt: null,
+      });
+      expect(listed.find((p) => p.projectId === h.projectId).actions).toBeGreaterThan(0);
+      expect(JSON.stringify(listed)).not.toMatch(/nfte_|whsec_/);
       const list = await fetch(`${base}/v1/actions`, { headers: { 'x-api-key': project.apiKey } });
       expect(list.status).toBe(200);
       expect(((await list.json()) as { data: unknown[] }).data).toEqual([]);

@@ -48,6 +48,14 @@ describe('npm start: the first minutes', () => {
     accessSync(cli!, constants.X_OK);
   });
 
+  test("it prints the console's address, and the console links workflows to the dev server's UI", async () => {
+    expect(banner).toContain(`[start]   console       ${base}/console  (sign in with the API key)`);
+    const ui = /Temporal {6}\S+ {2}UI (\S+)/.exec(banner.join('\n'))?.[1];
+    const settings = (await (await fetch(`${base}/console/settings.json`)).json()) as { temporalUiUrl: string };
+    expect(settings.temporalUiUrl).toBe(ui);
+    expect((await fetch(`${base}/console/`)).status).toBe(200);
+  });
+
   test('a webhook receiver on loopback is accepted without a restart', async () => {
     const res = await fetch(`${base}/v1/webhooks`, {
       method: 'POST', headers: { 'x-api-key': apiKey(), 'content-type': 'application/json' }, body: JSON.stringify({ url: 'http://127.0.0.1:9/hook' }),

@@ -78,7 +78,7 @@ describe('OpenAPI description', () => {
     expect(mint.requestBody.content['application/json'].schema).toMatchObject({ type: 'object', required: ['recipient'], additionalProperties: false });
     expect(mint.parameters.map((p: any) => p.name)).toEqual(['collectionId', 'Idempotency-Key']);
     expect(Object.keys(mint.responses)).toEqual(expect.arrayContaining(['202', '207', '400', '401', '404', '503', '4XX']));
-    expect(doc.paths['/v1/actions'].get.parameters.map((p: any) => p.name)).toEqual(['type', 'status', 'collectionId', 'limit', 'cursor']);
+    expect(doc.paths['/v1/actions'].get.parameters.map((p: any) => p.name)).toEqual(['type', 'status', 'stage', 'collectionId', 'since', 'until', 'q', 'limit', 'cursor']);
     expect(doc.paths['/v1/functions'].post.responses['207']).toBeUndefined();
     expect(doc.paths['/healthz'].get.security).toEqual([]);
   });

@@ -28,6 +28,8 @@ import { freePort } from '../../src/stack/ports';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const HISTORIES_DIR = path.join(ROOT, 'test/fixtures/histories');
+/** Where the console links workflows in tests (the dev server's UI port; nothing needs to answer there). */
+export const TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 
 export type { EngineProcess };
 
@@ -44,7 +46,7 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  * task queue of its own, a project with an API key, all on the shared Temporal server, chain and database.
  */
 export async function startHarness(
-  chainSettings: Partial<Pick<ChainConfig, 'confirmations' | 'stuckAfterMs' | 'maxFeePerGas'>> = {},
+  chainSettings: Partial<Pick<ChainConfig, 'confirmations' | 'stuckAfterMs' | 'maxFeePerGas' | 'explorerUrl'>> = {},
   moreChains: ChainConfig[] = [],
   /** Another Temporal server than the run's dev server (the scale-out test's cluster). */
   overrides: Partial<Pick<TestStack, 'temporalAddress'>> = {},
@@ -72,6 +74,7 @@ export async function startHarness(
     startAction: createActionStarter(client, taskQueue, registry),
     startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), webhooks.retryScheduleMs),
     cancelAction: createActionCanceller(client),
+    console: { temporalUiUrl: TEMPORAL_UI_URL, temporalNamespace: 'default' },
   });
   const server = await listen(app, port, '127.0.0.1');
   const signerAddress = new Wallet(stack.signerKey).address;

@@ -85,7 +85,6 @@ export function openApiDocument(): Json {
       version: '1',
       description: 'Durable NFT actions on Temporal: deploy, create token types, mint, update; webhooks, chain events, functions and application events.',
     },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     security: [{ apiKey: [] }],
     tags: [...new Set(OPERATIONS.map((o) => o.tag))].map((name) => ({ name })),
     paths,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { createProjectBody } from '../routes/admin';
 import { metadataTokenId, metadataVersion } from '../routes/metadata';
-import { createEndpointBody, deliveriesQuery, deliveryIdParam, replayBody, testEventBody, updateEndpointBody } from '../routes/webhooks';
+import { createEndpointBody, deliveriesQuery, deliveryIdParam, replayBody, successRateQuery, testEventBody, updateEndpointBody } from '../routes/webhooks';
 import {
   batchMintBody, createAppEventBody, createCollectionBody, createFunctionBody, createSubscriptionBody, createTokenTypeBody, idParam,
-  listActionsQuery, listAppEventsQuery, listBatchItemsQuery, listQuery, mintBody, updateFunctionBody, updateNftBody, updateSubscriptionBody,
+  actionsPerMinuteQuery, listActionsQuery, listAppEventsQuery, listBatchItemsQuery, listQuery, mintBody, updateFunctionBody, updateNftBody, updateSubscriptionBody,
 } from '../schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -57,11 +57,19 @@ export const OPERATIONS: Operation[] = [
     problemMeanings: { 404: 'The admin API is disabled (`admin_api_disabled`): the API runs without ADMIN_TOKEN' },
   }),
 
+  op('get', '/v1/admin/projects', 'admin', 'Every project, with how many actions it has (no keys)', {
+    auth: 'admin', responses: { 200: ['Projects', 'ProjectList'] }, problems: [404],
+    problemMeanings: { 404: 'The admin API is disabled (`admin_api_disabled`): the API runs without ADMIN_TOKEN' },
+  }),
+
   op('post', '/v1/collections', 'collections', 'Deploy a collection contract (action collections.create)', { body: createCollectionBody, idempotencyKey: true, responses: accepted, problems: [422] }),
   op('get', '/v1/collections', 'collections', "The project's collections", { responses: { 200: ['Collections', 'CollectionList'] } }),
   op('get', '/v1/collections/:collectionId', 'collections', 'A collection', { params: uuid('collectionId'), responses: { 200: ['Collection', 'Collection'] }, problems: [404] }),
   op('post', '/v1/collections/:collectionId/token-types', 'collections', 'Create an ERC-1155 token type (action tokenTypes.create)', {
     params: uuid('collectionId'), body: createTokenTypeBody, idempotencyKey: true, responses: accepted, problems: [404, 409, 422],
+  }),
+  op('get', '/v1/collections/:collectionId/token-types', 'collections', "A collection's token types", {
+    params: uuid('collectionId'), responses: { 200: ['Token types', 'TokenTypeList'] }, problems: [404],
   }),
   op('get', '/v1/collections/:collectionId/token-types/:tokenTypeId', 'collections', 'A token type', {
     params: uuid('collectionId', 'tokenTypeId'), responses: { 200: ['Token type', 'TokenType'] }, problems: [404],
@@ -70,12 +78,21 @@ export const OPERATIONS: Operation[] = [
   op('post', `${collectionNfts}/batch`, 'nfts', 'Mint to up to 10,000 recipients (action nfts.createBatch)', {
     params: uuid('collectionId'), body: batchMintBody, idempotencyKey: true, responses: accepted, problems: [404, 409, 413, 422],
   }),
+  op('get', collectionNfts, 'nfts', "A collection's NFTs with their current metadata, newest first", {
+    params: uuid('collectionId'), query: listQuery, responses: { 200: ['NFTs', 'NftList'] }, problems: [404],
+  }),
   op('get', `${collectionNfts}/:nftId`, 'nfts', 'An NFT', { params: uuid('collectionId', 'nftId'), responses: { 200: ['NFT', 'Nft'] }, problems: [404] }),
   op('patch', `${collectionNfts}/:nftId`, 'nfts', "Update an NFT's metadata (action nfts.update)", {
     params: uuid('collectionId', 'nftId'), body: updateNftBody, idempotencyKey: true, responses: accepted, problems: [404, 409, 422],
   }),
 
   op('get', '/v1/actions', 'actions', "The project's actions, newest first", { query: listActionsQuery, responses: { 200: ['Actions', 'ActionList'] } }),
+  op('get', '/v1/actions/per-minute', 'actions', 'How many actions started in each minute, by status', {
+    query: actionsPerMinuteQuery, responses: { 200: ['Counts (minutes without actions left out)', 'ActionsPerMinute'] },
+  }),
+  op('get', '/v1/actions/:actionId/stages', 'actions', "The action's timeline: when it entered each stage", {
+    params: uuid('actionId'), responses: { 200: ['Stages', 'ActionStages'] }, problems: [404],
+  }),
   op('get', '/v1/actions/:actionId/items', 'actions', "A batch mint's per-recipient results", {
     params: uuid('actionId'), query: listBatchItemsQuery, responses: { 200: ['Items', 'BatchItemList'] }, problems: [404],
   }),
@@ -92,6 +109,9 @@ export const OPERATIONS: Operation[] = [
   }),
   op('post', '/v1/webhooks', 'webhooks', 'Register an endpoint (its signing secret is shown once)', { body: createEndpointBody, responses: { 201: ['Created', 'EndpointWithSecret'] } }),
   op('get', '/v1/webhooks', 'webhooks', "The project's endpoints", { responses: { 200: ['Endpoints', 'EndpointList'] } }),
+  op('get', '/v1/webhooks/:endpointId/success-rate', 'webhooks', "The share of an endpoint's finished deliveries that succeeded, per hour", {
+    params: uuid('endpointId'), query: successRateQuery, responses: { 200: ['Hours with deliveries (others left out)', 'SuccessRate'] }, problems: [404],
+  }),
   op('get', '/v1/webhooks/:endpointId', 'webhooks', 'An endpoint', { params: uuid('endpointId'), responses: { 200: ['Endpoint', 'Endpoint'] }, problems: [404] }),
   op('patch', '/v1/webhooks/:endpointId', 'webhooks', 'Change an endpoint', { params: uuid('endpointId'), body: updateEndpointBody, responses: { 200: ['Endpoint', 'Endpoint'] }, problems: [404] }),
   op('post', '/v1/webhooks/:endpointId/rotate-secret', 'webhooks', "Rotate an endpoint's signing secret (the new one shown once)", {

@@ -17,6 +17,7 @@ const list = (item: string, cursor = true) => obj(cursor ? { data: { type: 'arra
 const onChainTypeId = { type: ['string', 'null'], description: "An ERC-1155 token type's id in its contract (null until created); mints name the type by its `id`" };
 const transactionHash = { type: ['string', 'null'], description: 'The transaction of the last action on it (Venly): the one that created it, minted it or last updated it' };
 const errorMessage = { type: ['string', 'null'], description: 'Why the last action on it failed (Venly); null unless it failed' };
+const supplyUsed = { type: 'string', description: 'Minted and being minted: what a new mint is checked against maxSupply with' };
 const onChainTypeIdAsBefore = { ...onChainTypeId, deprecated: true, description: 'The same as onChainTypeId, under its former name' };
 
 const action = obj({
@@ -66,11 +67,15 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }, ['actionId', 'action', 'status', 'data', 'startedAt', 'completedAt', 'resource']),
   Collection: obj({
     id: str, chain: str, chainId: int, standard: { type: 'string', enum: ['erc721', 'erc1155'] }, contractVersion: int, name: str, symbol: str,
-    metadata: { type: 'object' }, maxSupply: str, contractAddress: nullableStr, status: str, actionId: str, transactionHash, errorMessage, createdAt: time,
+    metadata: { type: 'object' }, maxSupply: str, supplyUsed, contractAddress: nullableStr, status: str, actionId: str, transactionHash, errorMessage, createdAt: time,
   }),
   CollectionList: obj({ data: { type: 'array', items: ref('Collection') } }),
+  TokenTypeList: obj({ data: { type: 'array', items: ref('TokenType') } }),
+  NftList: list('Nft'),
+  ActionStages: obj({ data: { type: 'array', items: obj({ stage: str, at: time }) } }),
+  ActionsPerMinute: obj({ since: time, data: { type: 'array', items: obj({ minute: time, status: str, count: int }) } }),
   TokenType: obj({
-    id: str, collectionId: str, onChainTypeId, tokenTypeId: onChainTypeIdAsBefore, metadata: { type: 'object' }, maxSupply: str, fungible: { type: 'boolean' },
+    id: str, collectionId: str, onChainTypeId, tokenTypeId: onChainTypeIdAsBefore, metadata: { type: 'object' }, maxSupply: str, supplyUsed, fungible: { type: 'boolean' },
     status: str, actionId: str, transactionHash, errorMessage, createdAt: time,
   }),
   Nft: obj({
@@ -119,6 +124,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }),
   AppEventList: list('AppEvent'),
   Project: obj({ projectId: str, name: str, apiKey: str, note: str }),
+  ProjectList: obj({
+    data: { type: 'array', items: obj({ projectId: str, name: str, signer: obj({ url: str, address: str }), createdAt: time, actions: int, lastActionAt: nullableTime }) },
+  }),
+  SuccessRate: obj({ since: time, data: { type: 'array', items: obj({ hour: time, succeeded: int, failed: int, rate: { type: 'number' } }) } }),
   Metadata: { type: 'object', description: 'OpenSea metadata standard' },
   Health: obj({ status: str }),
   Readiness: obj({ status: { type: 'string', enum: ['ready', 'not_ready', 'stopping'] }, checks: { type: 'object' } }),

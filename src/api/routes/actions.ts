@@ -3,12 +3,13 @@ import type { Queryable } from '../../db/database';
 import type { ApiUrls } from '../../domain';
 import { findProjectAction, listActions, requestCancel } from '../../store/actions';
 import type { ActionCanceller } from '../../temporal/cancel-action';
+import { actionsPerMinute, listActionStages } from '../../store/action-history';
 import { listBatchItemResults } from '../../store/batch-mints';
 import { projectOf } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { presentAction } from '../present';
 import { fieldProblem, notFound, parseInput, Problem } from '../problem';
-import { idParam, listActionsQuery, listBatchItemsQuery } from '../schemas';
+import { actionsPerMinuteQuery, idParam, listActionsQuery, listBatchItemsQuery } from '../schemas';
 
 function decodeItemCursor(cursor: string): number {
   const decoded = Buffer.from(cursor, 'base64url').toString();
@@ -21,14 +22,34 @@ export function actionRoutes({ db, urls, cancelAction }: { db: Queryable; urls: 
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const { cursor, limit, ...filter } = parseInput(listActionsQuery, req.query, 'query');
+    const { cursor, limit, since, until, q, ...filter } = parseInput(listActionsQuery, req.query, 'query');
     const before = cursor ? decodeCursor(cursor) : undefined;
-    const rows = await listActions(db, projectOf(res).id, { ...filter, limit, before: before && { startedAt: before.at, id: before.id } });
+    const rows = await listActions(db, projectOf(res).id, {
+      ...filter, limit, before: before && { startedAt: before.at, id: before.id },
+      since: since ? new Date(since) : undefined, until: until ? new Date(until) : undefined, search: q,
+    });
     const last = rows.at(-1);
     res.json({
       data: rows.map((row) => presentAction(row, urls)),
       nextCursor: rows.length === limit && last ? encodeCursor(last.started_at, last.id) : null,
     });
+  });
+
+  /** How many actions started in each minute of the last `minutes`, by their status now (the console's chart). */
+  router.get('/per-minute', async (req, res) => {
+    const { minutes } = parseInput(actionsPerMinuteQuery, req.query, 'query');
+    const since = new Date(Date.now() - minutes * 60_000);
+    const rows = await actionsPerMinute(db, projectOf(res).id, since);
+    res.json({ since: since.toISOString(), data: rows.map((r) => ({ minute: new Date(r.minute).toISOString(), status: r.status, count: r.count })) });
+  });
+
+  /** When the action entered each stage, oldest first (recorded for actions started since the timeline was added). */
+  router.get('/:actionId/stages', async (req, res) => {
+    const id = parseInput(idParam, req.params.actionId, 'path.actionId');
+    const action = await findProjectAction(db, projectOf(res).id, id);
+    if (!action) throw notFound('action', id);
+    const stages = await listActionStages(db, action.id);
+    res.json({ data: stages.map((s) => ({ stage: s.stage, at: new Date(s.at).toISOString() })) });
   });
 
   /** A batch mint's per-recipient results, in item order; the cursor is the last index of the previous page. */

@@ -3,7 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Queryable } from '../../db/database';
 import type { SecretBox } from '../../secrets/secret-box';
-import { createProject } from '../../store/projects';
+import { createProject, listProjects } from '../../store/projects';
 import { parseInput, Problem } from '../problem';
 import { address } from '../schemas';
 
@@ -35,6 +35,15 @@ export function adminRoutes(db: Queryable, adminToken: string, secrets: SecretBo
       name, signerUrl: signer.url, signerAddress: signer.address, signerSecretSealed: secrets.seal(signer.secret),
     });
     res.status(201).json({ projectId, name, apiKey, note: 'The API key is shown only once; store it now.' });
+  });
+  router.get('/projects', async (_req, res) => {
+    const rows = await listProjects(db, 1000);
+    res.json({
+      data: rows.map((p) => ({
+        projectId: p.id, name: p.name, signer: { url: p.signer_url, address: p.signer_address }, createdAt: new Date(p.created_at).toISOString(),
+        actions: p.actions, lastActionAt: p.last_action_at ? new Date(p.last_action_at).toISOString() : null,
+      })),
+    });
   });
   return router;
 }

@@ -8,12 +8,13 @@ import { insertBatchMintItems } from '../../store/batch-mints';
 import { lastActionStatuses, nftStatus } from '../../store/resource-status';
 import {
   findCollection, findNft, findNftMetadata, findTokenType, insertCollection, insertNft, insertNftMetadata, insertTokenType,
-  listCollections, nextNftMetadataVersion, reserveSupply,
+  listCollections, listNfts, listTokenTypes, nextNftMetadataVersion, reserveSupply,
 } from '../../store/resources';
 import { projectOf } from '../auth';
 import { presentAction, presentCollection, presentNft, presentTokenType } from '../present';
 import { fieldProblem, notFound, parseInput as parse, Problem, type FieldError } from '../problem';
-import { batchMintBody, createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, mintBody, updateNftBody } from '../schemas';
+import { batchMintBody, createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, listQuery, mintBody, updateNftBody } from '../schemas';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../submit-action';
 
 /** ERC-1155 contract version 2 packs a type's maxSupply and minted count into one storage slot. */
@@ -137,6 +138,11 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     })));
   });
 
+  router.get('/:collectionId/token-types', async (req, res) => {
+    const collection = await loadCollection(req, res);
+    res.json({ data: (await listTokenTypes(db, collection.id)).map(presentTokenType) });
+  });
+
   router.get('/:collectionId/token-types/:tokenTypeId', async (req, res) => {
     const collection = await loadCollection(req, res);
     const id = parse(idParam, req.params.tokenTypeId, 'path.tokenTypeId');
@@ -230,6 +236,18 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
       if (!(await reserveSupply(tx, supply.table, supply.id, total))) throw maxSupplyExceeded(supply, total);
       await insertBatchMintItems(tx, { actionId, projectId: project.id, collectionId: collection.id, tokenTypeId: tokenType?.id ?? null, items });
     }));
+  });
+
+  router.get('/:collectionId/nfts', async (req, res) => {
+    const collection = await loadCollection(req, res);
+    const { limit, cursor } = parse(listQuery, req.query, 'query');
+    const before = cursor ? decodeCursor(cursor) : undefined;
+    const rows = await listNfts(db, collection.id, { limit, before: before && { createdAt: before.at, id: before.id } });
+    const last = rows.at(-1);
+    res.json({
+      data: rows.map((row) => presentNft(row, collection, row.metadata, urls)),
+      nextCursor: rows.length === limit && last ? encodeCursor(last.created_at, last.id) : null,
+    });
   });
 
   router.get('/:collectionId/nfts/:nftId', async (req, res) => {

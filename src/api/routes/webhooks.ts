@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/database';
 import type { SecretBox } from '../../secrets/secret-box';
 import {
-  deleteEndpoint, undeliveredSince, findDelivery, findEndpoint, insertDelivery, insertEndpoint, listDeliveries, listEndpoints, reopenDelivery,
+  deleteEndpoint, deliveriesPerHour, undeliveredSince, findDelivery, findEndpoint, insertDelivery, insertEndpoint, listDeliveries, listEndpoints, reopenDelivery,
   rotateEndpointSecret, setEndpointStatus, updateEndpoint, type EndpointRow,
 } from '../../store/webhooks';
 import type { DeliveryStarter } from '../../temporal/start-delivery';
@@ -45,6 +45,8 @@ export const updateEndpointBody = z.strictObject({
 
 export const testEventBody = z.strictObject({ eventType: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]).optional() }).default({});
 export const replayBody = z.strictObject({ since: z.iso.datetime({ offset: true }) });
+/** A week at most, hour by hour. */
+export const successRateQuery = z.strictObject({ hours: z.coerce.number().int().min(1).max(168).default(24) });
 export const deliveryIdParam = z.string().regex(/^dlv_[0-9a-f]{32}$/, 'a delivery id');
 
 export const deliveriesQuery = z.strictObject({
@@ -147,6 +149,18 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
 
   router.get('/', async (_req, res) => {
     res.json({ data: (await listEndpoints(db, projectOf(res).id)).map((e) => presentEndpoint(e, secrets)) });
+  });
+
+  /** The share of the endpoint's finished deliveries that succeeded, per hour (the console's sparkline). */
+  router.get('/:endpointId/success-rate', async (req, res) => {
+    const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
+    const { hours } = parse(successRateQuery, req.query, 'query');
+    const since = new Date(Date.now() - hours * 3_600_000);
+    const rows = await deliveriesPerHour(db, endpoint.id, since);
+    res.json({
+      since: since.toISOString(),
+      data: rows.map((r) => ({ hour: new Date(r.hour).toISOString(), succeeded: r.succeeded, failed: r.failed, rate: r.succeeded / (r.succeeded + r.failed) })),
+    });
   });
 
   router.get('/:endpointId', async (req, res) => {
