@@ -25,12 +25,12 @@ export interface NftStatus extends LastActionStatus {
 }
 
 /**
- * An NFT's last action — its mint (alone, or the transaction of its chunk of a batch) or a later metadata
+ * Each NFT's last action — its mint (alone, or the transaction of its chunk of a batch) or a later metadata
  * update — and its mint number.
  */
-export async function nftStatus(db: Queryable, projectId: string, nftId: string): Promise<NftStatus> {
-  const [row] = await db.query<{ tx_hash: string | null; error_message: string | null; mint_number: number | null }>(
-    `SELECT last.tx_hash, last.error_message,
+export async function nftStatuses(db: Queryable, projectId: string, nftIds: string[]): Promise<Map<string, NftStatus>> {
+  const rows = await db.query<{ id: string; tx_hash: string | null; error_message: string | null; mint_number: number | null }>(
+    `SELECT n.id, last.tx_hash, last.error_message,
        CASE WHEN n.status = 'minted' AND NOT t.fungible THEN
          (SELECT count(*)::int FROM nfts m WHERE m.token_type_id = n.token_type_id AND m.status = 'minted'
             AND m.token_id::numeric <= n.token_id::numeric) END AS mint_number
@@ -48,8 +48,9 @@ export async function nftStatus(db: Queryable, projectId: string, nftId: string)
          WHERE i.nft_id = n.id
        ) touched ORDER BY started_at DESC LIMIT 1
      ) last ON true
-     WHERE n.id = $1 AND n.project_id = $2`,
-    [nftId, projectId],
+     WHERE n.id = ANY($1) AND n.project_id = $2`,
+    [nftIds, projectId],
   );
-  return row ? { transactionHash: row.tx_hash, errorMessage: row.error_message, mintNumber: row.mint_number } : { ...NONE, mintNumber: null };
+  const statuses = new Map(rows.map((r) => [r.id, { transactionHash: r.tx_hash, errorMessage: r.error_message, mintNumber: r.mint_number }]));
+  return new Map(nftIds.map((id) => [id, statuses.get(id) ?? { ...NONE, mintNumber: null }]));
 }

@@ -5,7 +5,7 @@ import type { ChainRegistry } from '../../chain/chains';
 import type { CollectionRow, OpenSeaMetadata, TokenTypeRow } from '../../domain';
 import { setUpdateMetadataVersion } from '../../store/actions';
 import { insertBatchMintItems } from '../../store/batch-mints';
-import { lastActionStatuses, nftStatus } from '../../store/resource-status';
+import { lastActionStatuses, nftStatuses } from '../../store/resource-status';
 import {
   findCollection, findNft, findNftMetadata, findTokenType, insertCollection, insertNft, insertNftMetadata, insertTokenType,
   listCollections, listNfts, listTokenTypes, nextNftMetadataVersion, reserveSupply,
@@ -140,7 +140,9 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
 
   router.get('/:collectionId/token-types', async (req, res) => {
     const collection = await loadCollection(req, res);
-    res.json({ data: (await listTokenTypes(db, collection.id)).map(presentTokenType) });
+    const tokenTypes = await listTokenTypes(db, collection.id);
+    const last = await lastActionStatuses(db, collection.project_id, tokenTypes.map((t) => t.id));
+    res.json({ data: tokenTypes.map((t) => presentTokenType(t, last.get(t.id)!)) });
   });
 
   router.get('/:collectionId/token-types/:tokenTypeId', async (req, res) => {
@@ -243,9 +245,10 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     const { limit, cursor } = parse(listQuery, req.query, 'query');
     const before = cursor ? decodeCursor(cursor) : undefined;
     const rows = await listNfts(db, collection.id, { limit, before: before && { createdAt: before.at, id: before.id } });
+    const statuses = await nftStatuses(db, collection.project_id, rows.map((row) => row.id));
     const last = rows.at(-1);
     res.json({
-      data: rows.map((row) => presentNft(row, collection, row.metadata, urls)),
+      data: rows.map((row) => presentNft(row, collection, row.metadata, statuses.get(row.id)!, urls)),
       nextCursor: rows.length === limit && last ? encodeCursor(last.created_at, last.id) : null,
     });
   });
@@ -255,7 +258,7 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     const id = parse(idParam, req.params.nftId, 'path.nftId');
     const nft = await findNft(db, collection.id, id);
     if (!nft) throw notFound('NFT', id);
-    const [metadata, status] = await Promise.all([findNftMetadata(db, nft.id, nft.metadata_version), nftStatus(db, collection.project_id, nft.id)]);
+    const [metadata, status] = await Promise.all([findNftMetadata(db, nft.id, nft.metadata_version), nftStatuses(db, collection.project_id, [nft.id]).then((s) => s.get(nft.id)!)]);
     res.json(presentNft(nft, collection, metadata, status, urls));
   });
 
