@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Pool, types } from 'pg';
 import { Counter } from 'prom-client';
-import { startPGliteThread } from './pglite-client';
+import { startPGliteThread, type Priority } from './pglite-client';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -10,6 +10,8 @@ export interface Queryable {
 /** One interface over PostgreSQL (pg) and the embedded PGlite, so the same SQL serves both. */
 export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** The same database for statements that answer a request, where one connection serves all (PGlite): served first. */
+  forRequests?(): Database;
   close(): Promise<void>;
 }
 
@@ -59,20 +61,19 @@ export async function openEmbedded(dir: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
   const pglite = startPGliteThread(dir);
   // Opening happens in the thread: a directory it cannot open fails here, not at the first statement.
-  await pglite.call({ op: 'query', sql: 'SELECT 1' }).catch(async (err) => {
+  await pglite.call({ op: 'query', sql: 'SELECT 1', priority: 0 }).catch(async (err) => {
     await pglite.close().catch(() => undefined);
     throw err;
   });
-  return {
+  const at = (priority: Priority): Database => ({
     query<T>(sql: string, params?: unknown[]) {
       dbStatements.inc();
-      return pglite.call<T[]>({ op: 'query', sql, params });
+      return pglite.call<T[]>({ op: 'query', sql, params, priority });
     },
-    // PGlite sends BEGIN and COMMIT itself; they are counted as the two statements they are.
     async transaction(fn) {
       dbStatements.inc(2);
       const tx = pglite.newTransactionId();
-      await pglite.call({ op: 'begin', tx });
+      await pglite.call({ op: 'begin', tx, priority });
       let result;
       try {
         result = await fn({ query: <R>(sql: string, params?: unknown[]) => {
@@ -86,8 +87,10 @@ export async function openEmbedded(dir: string): Promise<Database> {
       await pglite.call({ op: 'commit', tx });
       return result;
     },
+    forRequests: () => at(0),
     close: () => pglite.close(),
-  };
+  });
+  return at(1);
 }
 
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {

@@ -1,15 +1,20 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+/** 0: a statement answering a request, taken before 1: background work (the worker's steps, its loops). */
+export type Priority = 0 | 1;
+
 type Operation =
-  | { op: 'query'; sql: string; params?: unknown[] }
-  | { op: 'begin' | 'commit' | 'rollback'; tx: number }
+  | { op: 'query'; sql: string; params?: unknown[]; priority: Priority }
+  | { op: 'begin'; tx: number; priority: Priority }
+  | { op: 'commit' | 'rollback'; tx: number }
   | { op: 'txQuery'; tx: number; sql: string; params?: unknown[] }
   | { op: 'close' };
 
 /**
  * The embedded PGlite, run in a thread of its own (src/db/pglite-thread.cjs): its WASM Postgres took about 40 %
- * of the embedded stack's only event loop, so API answers waited behind the worker's statements.
+ * of the embedded stack's only event loop, so API answers waited behind the worker's statements. There its one
+ * connection serves requests' statements before background ones.
  */
 export function startPGliteThread(dir: string) {
   const thread = new Worker(path.join(__dirname, 'pglite-thread.cjs'), { workerData: { dir }, execArgv: [] });

@@ -1,43 +1,60 @@
-// The embedded PGlite in a thread of its own (see openEmbedded): its WASM Postgres runs here, not on the event
+// The embedded PGlite in a thread of its own (see pglite-client.ts): its WASM Postgres runs here, not on the event
 // loop the API answers from. Plain JavaScript, so a thread loads it as it is under tsx, jest or compiled code.
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite, types } = require('@electric-sql/pglite');
 
 const opening = PGlite.create(workerData.dir, { parsers: { [types.INT8]: (v) => Number(v) } });
-/** Open transactions by id: the statements sent in them, and how each ends. */
-const transactions = new Map();
 
-const reply = (id, result) => parentPort.postMessage({ id, result });
-const fail = (id, err) => parentPort.postMessage({ id, error: { ...err, message: err.message, name: err.name } });
+// One connection, so one statement or transaction at a time. Waiting work is taken by priority: statements that
+// answer a request (0) before background ones (1); an open transaction takes only its own statements.
+const waiting = [[], []];
+let openTransaction = null;
+const inTransaction = [];
+let running = false;
 
-async function handle(db, msg) {
+function submit(msg) {
+  if (msg.op === 'txQuery' || msg.op === 'commit' || msg.op === 'rollback') inTransaction.push(msg);
+  else waiting[msg.priority === 0 ? 0 : 1].push(msg);
+  void drain();
+}
+
+function next() {
+  if (openTransaction !== null) return inTransaction.shift();
+  return waiting[0].shift() ?? waiting[1].shift();
+}
+
+async function drain() {
+  if (running) return;
+  running = true;
+  try {
+    const db = await opening.catch((err) => err);
+    for (let msg = next(); msg; msg = next()) {
+      try {
+        if (db instanceof Error) throw db;
+        parentPort.postMessage({ id: msg.id, result: await run(db, msg) });
+      } catch (err) {
+        parentPort.postMessage({ id: msg.id, error: { ...err, message: err.message, name: err.name } });
+      }
+    }
+  } finally {
+    running = false;
+  }
+}
+
+async function run(db, msg) {
   switch (msg.op) {
     case 'query':
+    case 'txQuery':
       return (await db.query(msg.sql, msg.params)).rows;
     case 'begin':
-      // Resolves once the transaction has begun (PGlite runs one at a time); it ends with commit or rollback.
-      return new Promise((begun, failedToBegin) => {
-        const ended = db.transaction((tx) => new Promise((commit, rollback) => {
-          transactions.set(msg.tx, { tx, commit, rollback, ended });
-          begun(null);
-        }));
-        ended.catch((err) => { if (!transactions.has(msg.tx)) failedToBegin(err); });
-      });
-    case 'txQuery':
-      return (await transactions.get(msg.tx).tx.query(msg.sql, msg.params)).rows;
-    case 'commit':
-    case 'rollback': {
-      const open = transactions.get(msg.tx);
-      transactions.delete(msg.tx);
-      if (msg.op === 'commit') {
-        open.commit(null);
-        await open.ended;
-      } else {
-        open.rollback(new Error('rolled back'));
-        await open.ended.catch(() => undefined);
-      }
+      await db.query('BEGIN');
+      openTransaction = msg.tx;
       return null;
-    }
+    case 'commit':
+    case 'rollback':
+      openTransaction = null;
+      await db.query(msg.op === 'commit' ? 'COMMIT' : 'ROLLBACK');
+      return null;
     case 'close':
       return db.close();
     default:
@@ -45,6 +62,4 @@ async function handle(db, msg) {
   }
 }
 
-parentPort.on('message', (msg) => {
-  opening.then((db) => handle(db, msg)).then((result) => reply(msg.id, result), (err) => fail(msg.id, err));
-});
+parentPort.on('message', submit);

@@ -134,7 +134,7 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     // The API's port before the worker: a port in use stops the stack before it takes any task.
     let worker: EngineWorker | undefined;
     const api = await startApiServer(engineConfig, {
-      db, chains: registry, secrets, client, connection, metrics, log, wakeDispatcher: () => worker?.wakeDispatcher(),
+      db: db.forRequests?.() ?? db, chains: registry, secrets, client, connection, metrics, log, wakeDispatcher: () => worker?.wakeDispatcher(),
     });
     const started = await startEngineWorker(workerConfig, {
       db, chains: registry, secrets, client, connection: workerConnection, metrics, log: createLogger('worker', workerLogFile),
