@@ -51,7 +51,16 @@ const metadataExample = (type: string, subscriptionId: string | null) => ({
 export const CHAIN_EVENT_TYPES = [
   { type: 'wallet.inbound_transfer', description: 'An NFT reached a subscribed wallet.', example: { ...envelope('wallet.inbound_transfer', 'sub…'), data: transfer } },
   { type: 'wallet.outbound_transfer', description: 'An NFT left a subscribed wallet.', example: { ...envelope('wallet.outbound_transfer', 'sub…'), data: transfer } },
-  { type: 'nft.transfer', description: 'A subscribed NFT moved.', example: { ...envelope('nft.transfer', 'sub…'), data: transfer } },
+  {
+    type: 'nft.transfer',
+    description: 'A subscribed NFT moved; or, for an owner subscription, an NFT of its wallet did: from the transfer that brought it to the one that took it away, the last.',
+    example: { ...envelope('nft.transfer', 'sub…'), data: transfer },
+  },
+  {
+    type: 'nft.metadata_update',
+    description: 'An NFT an owner subscription\'s wallet holds announced new metadata (EIP-4906); `nfts` lists the tokens of the range it holds.',
+    example: metadataExample('nft.metadata_update', 'sub…'),
+  },
   {
     type: 'contract.transfer',
     description: 'An NFT of a subscribed contract, or of one of the project\'s collections, moved; mints and burns included.',

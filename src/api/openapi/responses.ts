@@ -97,9 +97,9 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   TestDelivery: obj({ deliveryId: str, eventId: str, eventType: str }),
   EventTypeList: obj({ data: { type: 'array', items: obj({ type: str, description: str, example: { type: 'object' } }) } }),
   Subscription: obj({
-    id: str, chain: str, kind: { type: 'string', enum: ['wallet', 'nft', 'contract', 'chain'] }, address: str, direction: str, contractAddress: str, tokenId: str,
-    confirmations: int, status: { type: 'string', enum: ['active', 'paused'] }, createdAt: time, updatedAt: time,
-  }, ['id', 'chain', 'kind', 'confirmations', 'status', 'createdAt', 'updatedAt']),
+    id: str, chain: str, kind: { type: 'string', enum: ['wallet', 'owner', 'nft', 'contract', 'chain'] }, address: str, direction: str, contractAddress: str, tokenId: str,
+    confirmations: int, fromBlock: { type: ['integer', 'null'] }, backfilling: { type: 'boolean' }, status: { type: 'string', enum: ['active', 'paused'] }, createdAt: time, updatedAt: time,
+  }, ['id', 'chain', 'kind', 'confirmations', 'fromBlock', 'backfilling', 'status', 'createdAt', 'updatedAt']),
   SubscriptionList: list('Subscription'),
   Function: fn,
   FunctionWithSecret: { allOf: [ref('Function'), obj({ secret: str })] },
