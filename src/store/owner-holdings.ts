@@ -50,12 +50,17 @@ export async function holdingsIn(
   return rows.map((r) => ({ subscriptionId: r.subscription_id, contract: r.contract_address, tokenId: r.token_id, balance: BigInt(r.balance) }));
 }
 
-/** Records changes to holdings; one recorded already (its block processed again) is kept as it is. */
+/**
+ * Records changes to holdings; one recorded already (its block processed again) is kept as it is, and one of
+ * a subscription deleted meanwhile is dropped.
+ */
 export async function recordHoldingChanges(tx: Queryable, chainId: number, changes: HoldingChange[]) {
   if (changes.length === 0) return;
   await tx.query(
     `INSERT INTO owner_holdings (subscription_id, chain_id, contract_address, token_id, block_number, block_hash, log_index, batch_index, delta)
-     SELECT s, $1, c, t, n, h, l, b, d FROM unnest($2::text[], $3::text[], $4::numeric[], $5::bigint[], $6::text[], $7::int[], $8::int[], $9::numeric[]) x(s, c, t, n, h, l, b, d)
+     SELECT x.s, $1, x.c, x.t, x.n, x.h, x.l, x.b, x.d
+     FROM unnest($2::text[], $3::text[], $4::numeric[], $5::bigint[], $6::text[], $7::int[], $8::int[], $9::numeric[]) x(s, c, t, n, h, l, b, d)
+     JOIN subscriptions ON subscriptions.id = x.s
      ON CONFLICT DO NOTHING`,
     [chainId, changes.map((c) => c.subscriptionId), changes.map((c) => c.contract.toLowerCase()), changes.map((c) => c.tokenId),
       changes.map((c) => c.blockNumber), changes.map((c) => c.blockHash), changes.map((c) => c.logIndex), changes.map((c) => c.batchIndex),
