@@ -259,15 +259,21 @@ export class ChainEventFollower {
       { fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, topics: [FOLLOWED_TOPICS] },
     ]);
     const byBlock = new Map<number, typeof raw>();
-    for (const log of raw) byBlock.set(Number(log.blockNumber), [...(byBlock.get(Number(log.blockNumber)) ?? []), log]);
+    for (const log of raw) {
+      const number = Number(log.blockNumber);
+      const logs = byBlock.get(number);
+      if (logs) logs.push(log);
+      else byBlock.set(number, [log]);
+    }
     for (const number of [...byBlock.keys()].sort((a, b) => a - b)) {
       const logs = decodeTokenLogs(byBlock.get(number)!);
-      if (logs.transfers.length === 0 && logs.metadataUpdates.length === 0) continue;
+      // A block that cannot concern the subscription costs no header read (an owner's holdings are in the database).
+      if (subscription.kind !== 'owner' && matchSubscriptions([subscription], logs.transfers, logs.metadataUpdates).length === 0) continue;
       const block = await this.readBlock(number);
       const kept = await keptBlock(db, chain.chainId, number);
-      const seen = byBlock.get(number)![0].blockHash;
+      const seen = byBlock.get(number)![0].blockHash.toLowerCase();
       // The chain moved under the reading: the live follower settles the reorg first.
-      if (block.hash !== seen || (kept && kept.hash !== block.hash)) throw new Error(`block ${number} changed while it was back-filled`);
+      if (block.hash.toLowerCase() !== seen || (kept && kept.hash.toLowerCase() !== seen)) throw new Error(`block ${number} changed while it was back-filled`);
       const found = await this.eventsAt(block, logs, { backfill: subscription });
       if (found.events.length + found.changes.length === 0) continue;
       if (!(await recordBackfill(db, holder, chain.chainId, subscription.id, found.events, found.changes, number + 1))) return;

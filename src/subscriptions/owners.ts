@@ -34,7 +34,11 @@ export function followOwners(
 ): { matched: OwnerMatched[]; changes: HoldingChange[] } {
   const byId = new Map(owners.map((s) => [s.id, s]));
   const byWallet = new Map<string, SubscriptionRow[]>();
-  for (const s of owners) byWallet.set(s.wallet_address!, [...(byWallet.get(s.wallet_address!) ?? []), s]);
+  for (const s of owners) {
+    const list = byWallet.get(s.wallet_address!);
+    if (list) list.push(s);
+    else byWallet.set(s.wallet_address!, [s]);
+  }
   // contract → token → subscription → balance: only the tokens this block is about.
   const balances = new Map<string, Map<string, Map<string, bigint>>>();
   const balancesOf = (contract: string, tokenId: string) => {
@@ -76,7 +80,9 @@ export function followOwners(
       for (const [tokenId, subs] of balances.get(u.contract.toLowerCase()) ?? []) {
         const id = BigInt(tokenId);
         if (id < u.fromTokenId || id > u.toTokenId) continue;
-        for (const [subscriptionId, balance] of subs) if (balance > 0n) holders.set(subscriptionId, [...(holders.get(subscriptionId) ?? []), tokenId]);
+        for (const [subscriptionId, balance] of subs) {
+          if (balance > 0n) holders.set(subscriptionId, [...(holders.get(subscriptionId) ?? []), tokenId]);
+        }
       }
       for (const [subscriptionId, tokenIds] of holders) {
         matched.push({ subscription: byId.get(subscriptionId)!, type: 'nft.metadata_update', update: u, tokenIds: tokenIds.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)) });
