@@ -267,6 +267,7 @@ export class ChainEventFollower {
     }
     for (const number of [...byBlock.keys()].sort((a, b) => a - b)) {
       const logs = decodeTokenLogs(byBlock.get(number)!);
+      if (logs.transfers.length === 0 && logs.metadataUpdates.length === 0) continue;
       // A block that cannot concern the subscription costs no header read (an owner's holdings are in the database).
       if (subscription.kind !== 'owner' && matchSubscriptions([subscription], logs.transfers, logs.metadataUpdates).length === 0) continue;
       const block = await this.readBlock(number);
