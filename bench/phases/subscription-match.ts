@@ -150,7 +150,7 @@ export async function subscriptionMatchPhase(opts: {
         const target: EventTarget = { projectId: m.subscription.project_id, subscriptionId: m.subscription.id, collectionId: null };
         if ('transfer' in m) {
           target.collectionId = collectionOf(target.projectId, m.transfer.contract);
-          events.push(transferEvent(opts.chain, opts.chainId, block, m.type, m.transfer, target, null));
+          events.push(transferEvent(opts.chain, opts.chainId, block, m.type, m.transfer, target, null, null));
         } else {
           target.collectionId = collectionOf(target.projectId, m.update.contract);
           events.push(metadataEvent(opts.chain, opts.chainId, block, m.type, m.update, target, []));

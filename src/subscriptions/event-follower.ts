@@ -17,7 +17,7 @@ import { matchSubscriptions } from './match';
 import { followOwners, tokenRanges } from './owners';
 import { metadataEvent, transferEvent, type EventTarget, type NftModel } from './payloads';
 import { saleFinder, saleOf } from './sales';
-import { metadataReader, type MetadataSettings } from './token-metadata';
+import { metadataReader, symbolReader, type MetadataSettings } from './token-metadata';
 
 /** Blocks kept to recognise a reorg, and the deepest confirmations a subscription may ask for. */
 export const FOLLOW_WINDOW = 128;
@@ -67,6 +67,7 @@ export class ChainEventFollower {
   private readonly logs = new Map<string, DecodedLogs>();
   private readonly salesIn;
   private readonly readMetadata;
+  private readonly symbolOf;
 
   constructor(private readonly deps: EventFollowerDeps) {
     const { chain, provider } = deps;
@@ -76,6 +77,7 @@ export class ChainEventFollower {
       native: chain.nativeCurrency ?? { name: 'Ether', symbol: 'ETH', decimals: 18 },
     });
     this.readMetadata = metadataReader(provider, { ...deps.metadata, chain: chain.name });
+    this.symbolOf = symbolReader(provider);
   }
 
   start() {
@@ -209,13 +211,15 @@ export class ChainEventFollower {
       ...creatorTransfers.map((t) => t.transaction)]);
     const sales = await this.salesIn(logs, saleTransactions);
     const nftsOf = this.metadataOnce();
+    const transferred = [...[...matched, ...owners.matched].flatMap((m) => ('transfer' in m ? [m.transfer.contract] : [])), ...creatorTransfers.map((t) => t.contract)];
+    const symbols = new Map(await Promise.all([...new Set(transferred)].map(async (c) => [c, await this.symbolOf(c)] as const)));
 
     const events: ChainEventRecord[] = [];
     for (const m of [...matched, ...owners.matched]) {
       const target: EventTarget = { projectId: m.subscription.project_id, subscriptionId: m.subscription.id, collectionId: null };
       if ('transfer' in m) {
         target.collectionId = collectionOf(target.projectId, m.transfer.contract);
-        events.push(transferEvent(chain.name, chain.chainId, block, m.type, m.transfer, target, saleOf(sales, m.transfer)));
+        events.push(transferEvent(chain.name, chain.chainId, block, m.type, m.transfer, target, saleOf(sales, m.transfer), symbols.get(m.transfer.contract)!));
       } else {
         target.collectionId = collectionOf(target.projectId, m.update.contract);
         // An owner hears of the tokens of the range it holds only.
@@ -225,7 +229,7 @@ export class ChainEventFollower {
     }
     for (const t of creatorTransfers) {
       const collection = creatorOf(creators, t.contract)!;
-      events.push(transferEvent(chain.name, chain.chainId, block, 'contract.transfer', t, creatorTarget(collection), saleOf(sales, t)));
+      events.push(transferEvent(chain.name, chain.chainId, block, 'contract.transfer', t, creatorTarget(collection), saleOf(sales, t), symbols.get(t.contract)!));
     }
     for (const u of logs.metadataUpdates) {
       const collection = creatorOf(creators, u.contract);
@@ -237,7 +241,7 @@ export class ChainEventFollower {
       // A mint's recipient is the token's first holder, not a new member of its circle.
       return received
         .filter((t) => t.from !== ZERO && fresh.has(holderKey(creatorOf(creators, t.contract)!.id, t.tokenId, t.to)))
-        .map((t) => transferEvent(chain.name, chain.chainId, block, 'nft.new_member', t, creatorTarget(creatorOf(creators, t.contract)!), saleOf(sales, t)));
+        .map((t) => transferEvent(chain.name, chain.chainId, block, 'nft.new_member', t, creatorTarget(creatorOf(creators, t.contract)!), saleOf(sales, t), symbols.get(t.contract)!));
     };
     return { events, changes: owners.changes, newMembers };
   }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { Contract, ContractFactory, JsonRpcProvider, Network, parseEther, Wallet, type TransactionReceipt } from 'ethers';
 import { ARTIFACTS } from '../../src/chain/artifacts';
@@ -325,6 +326,60 @@ describe('chain events', () => {
       expect((await h.request('GET', `/v1/subscriptions/${sub}`)).body.backfilling).toBe(false);
     }
     expect(await heldBy(alices)).toBe('1');
+  });
+
+  test('a Tokenview endpoint: Tokenview\'s body, X-Tokenview-Signature, received only on a 200 with a body, its history fields', async () => {
+    const okReceiver = await startReceiver();
+    const silentReceiver = await startReceiver((_r, _c, res) => res.end());
+    try {
+      const tokenview = (url: string) => h.request('POST', '/v1/webhooks', { url, format: 'tokenview', eventTypes: ['wallet.inbound_transfer'] });
+      const [ok, silent] = [await tokenview(okReceiver.url), await tokenview(silentReceiver.url)];
+      expect([ok.status, ok.body.format, silent.status]).toEqual([201, 'tokenview', 201]);
+      const [alice, bob] = [await fundedWallet(), await fundedWallet()];
+      await subscribe({ kind: 'wallet', address: bob.address, direction: 'inbound' });
+      const nft = await deploy('TestNft');
+      await (await nft.mint(alice.address, 7n)).wait();
+      const receipt = (await (await (nft.connect(alice) as Contract).transferFrom(alice.address, bob.address, 7n)).wait())!;
+      const block = (await h.provider.getBlock(receipt.blockHash))!;
+
+      const deadline = Date.now() + 30_000;
+      const ours = () => okReceiver.received.find((r) => JSON.parse(r.body).txid === receipt.hash);
+      while (!ours() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      const sent = ours()!;
+      // As Tokenview's document computes it: hmac.new(key, body, sha256).hexdigest(), the key the signing secret as text.
+      expect(sent.headers['x-tokenview-signature']).toBe(createHmac('sha256', Buffer.from(ok.body.secret, 'utf8')).update(sent.body).digest('hex'));
+      expect(sent.headers['webhook-signature']).toBeUndefined();
+      expect(JSON.parse(sent.body)).toEqual({
+        address: bob.address.toLowerCase(), amount: '1', height: String(receipt.blockNumber), network: 'ANVIL', nftid: '7',
+        time: String(block.timestamp), tokenAddress: (await nft.getAddress()).toLowerCase(), tokenSymbol: 'TNFT', txType: 'Receive',
+        txid: receipt.hash, type: 'rc721',
+      });
+
+      const history = await h.request('GET', `/v1/webhooks/deliveries?endpointId=${ok.body.id}&limit=100`);
+      const delivered = history.body.data.find((d: { request: string }) => d.request === sent.body);
+      expect(delivered).toMatchObject({ status: 'succeeded', url: okReceiver.url, tryTimes: 0, statusCode: 200, response: 'ok' });
+      expect(history.body.total).toBeGreaterThanOrEqual(1);
+      // A 200 with nothing in it is not a delivery to Tokenview's receivers.
+      let unheard: { status: string; lastStatusCode: number; lastError: string } | undefined;
+      while (!unheard && Date.now() < deadline) {
+        const list = await h.request('GET', `/v1/webhooks/deliveries?endpointId=${silent.body.id}&eventId=${delivered.eventId}`);
+        unheard = list.body.data.find((d: { attempts: number }) => d.attempts > 0);
+        if (!unheard) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(unheard).toMatchObject({ lastStatusCode: 200, lastError: expect.stringContaining('empty body') });
+      expect(unheard!.status).not.toBe('succeeded');
+
+      const bad = await h.request('POST', '/v1/webhooks', { url: okReceiver.url, format: 'tokenview', eventTypes: ['nft.transfer', 'nfts.create.succeeded'] });
+      expect([bad.status, bad.body.errors[0].field, bad.body.errors[0].message]).toEqual([400, 'body.eventTypes', expect.stringContaining('not nfts.create.succeeded')]);
+      expect((await h.request('POST', '/v1/webhooks', { url: okReceiver.url, format: 'tokenview' })).body.errors[0].field).toBe('body.eventTypes');
+      expect((await h.request('PATCH', `/v1/webhooks/${ok.body.id}`, { eventTypes: ['contract.nft_metadata_update'] })).status).toBe(400);
+    } finally {
+      for (const endpoint of (await h.request('GET', '/v1/webhooks')).body.data as { id: string; url: string }[]) {
+        if (endpoint.url === okReceiver.url || endpoint.url === silentReceiver.url) await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+      }
+      await okReceiver.close();
+      await silentReceiver.close();
+    }
   });
 
   test('the worker killed while following: after a restart, no transfer missed and none recorded twice', async () => {

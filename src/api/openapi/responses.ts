@@ -38,7 +38,7 @@ const action = obj({
 }, ['actionId', 'type', 'status', 'stage', 'chain', 'chainId', 'startedAt', 'completedAt', 'txId', 'nonce', 'resource']);
 
 const endpoint = obj({
-  id: str, url: str, description: str, eventTypes: { type: 'array', items: str }, filters: { type: 'object' },
+  id: str, url: str, format: { type: 'string', enum: ['standard', 'tokenview'] }, description: str, eventTypes: { type: 'array', items: str }, filters: { type: 'object' },
   auth: obj({ type: { type: 'string', enum: ['none', 'basic', 'header'] } }), status: str, disabledReason: nullableStr,
   previousSecretExpiresAt: nullableTime, failingSince: nullableTime, createdAt: time,
 });
@@ -84,11 +84,13 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   EndpointWithSecret: { allOf: [ref('Endpoint'), obj({ secret: str })] },
   EndpointList: obj({ data: { type: 'array', items: ref('Endpoint') } }),
   DeliveryList: obj({
+    total: int,
     data: {
       type: 'array',
       items: obj({
         id: str, endpointId: str, eventId: str, eventType: str, status: str, attempts: int, lastStatusCode: { type: ['integer', 'null'] },
         lastError: nullableStr, createdAt: time,
+        url: str, request: { type: 'string', description: 'The body as sent' }, tryTimes: int, statusCode: { type: ['integer', 'null'] }, response: nullableStr,
         history: { type: 'array', items: obj({ attempt: int, startedAt: time, statusCode: { type: ['integer', 'null'] }, latencyMs: int, responseBody: nullableStr, error: nullableStr }) },
       }),
     },
