@@ -3,8 +3,10 @@ import { decodeTokenLogs, TOPICS, type RawLog } from '../../src/chain/token-logs
 import type { Database } from '../../src/db/database';
 import type { BlockRef, ChainEventRecord } from '../../src/store/chain-events';
 import { collectionsByContract } from '../../src/store/chain-events';
-import { subscriptionsConcerned } from '../../src/store/subscriptions';
+import { holdingsIn } from '../../src/store/owner-holdings';
+import { liveSubscriptionsByIds, subscriptionsConcerned } from '../../src/store/subscriptions';
 import { matchSubscriptions } from '../../src/subscriptions/match';
+import { followOwners, tokenRanges } from '../../src/subscriptions/owners';
 import { metadataEvent, transferEvent, type EventTarget } from '../../src/subscriptions/payloads';
 import { median, num } from '../stats';
 
@@ -65,7 +67,8 @@ export function syntheticTransferBlock(opts: { logs: number; contracts: number; 
 /**
  * subscriptions.match: the chain event follower's per-block work without RPC, on a block of `logs` ERC-721
  * transfers against `subscriptions` active subscriptions inserted in the bench's database: decodeTokenLogs,
- * the indexed lookup (subscriptionsConcerned, and collectionsByContract as the follower does), matchSubscriptions
+ * the indexed lookups (subscriptionsConcerned, owners' holdings of the block's tokens, and collectionsByContract as
+ * the follower does), matchSubscriptions and followOwners
  * and building the event records (src/subscriptions/payloads.ts) — the follower's eventsAt with no sale
  * details (those need the node) and no metadata updates. CPU (process.cpuUsage of this process) and wall ms per
  * step, median over `repetitions` after one warm-up. The subscriptions are deleted afterwards.
@@ -132,9 +135,13 @@ export async function subscriptionMatchPhase(opts: {
       const blockContracts = [...new Set([...logs.transfers, ...logs.metadataUpdates].map((l) => l.contract))];
       const blockWallets = [...new Set(logs.transfers.flatMap((t) => [t.from, t.to]))];
       const concerned = await subscriptionsConcerned(db, opts.chainId, opts.confirmations, blockWallets, blockContracts, logs.metadataUpdates.length > 0);
+      const held = await holdingsIn(db, opts.chainId, block.number, tokenRanges(logs.transfers, logs.metadataUpdates), { confirmations: opts.confirmations });
+      const known = new Set(concerned.map((s) => s.id));
+      concerned.push(...(await liveSubscriptionsByIds(db, [...new Set(held.map((h) => h.subscriptionId))].filter((id) => !known.has(id)), opts.confirmations)));
       const collections = await collectionsByContract(db, opts.chainId, blockContracts);
       lap('lookup');
-      const matched = matchSubscriptions(concerned, logs.transfers, logs.metadataUpdates);
+      const owners = followOwners(block, concerned.filter((s) => s.kind === 'owner'), held, logs.transfers, logs.metadataUpdates);
+      const matched = [...matchSubscriptions(concerned, logs.transfers, logs.metadataUpdates), ...owners.matched];
       lap('match');
       const collectionOf = (projectId: string, contract: string) =>
         collections.find((c) => c.project_id === projectId && c.contract_address.toLowerCase() === contract.toLowerCase())?.id ?? null;
@@ -143,7 +150,7 @@ export async function subscriptionMatchPhase(opts: {
         const target: EventTarget = { projectId: m.subscription.project_id, subscriptionId: m.subscription.id, collectionId: null };
         if ('transfer' in m) {
           target.collectionId = collectionOf(target.projectId, m.transfer.contract);
-          events.push(transferEvent(opts.chain, opts.chainId, block, m.type, m.transfer, target, null));
+          events.push(transferEvent(opts.chain, opts.chainId, block, m.type, m.transfer, target, null, null));
         } else {
           target.collectionId = collectionOf(target.projectId, m.update.contract);
           events.push(metadataEvent(opts.chain, opts.chainId, block, m.type, m.update, target, []));

@@ -151,12 +151,16 @@ export const idempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/,
 /** Deliver at once (0: re-sent with removed: true if a reorg takes it back) or once this many blocks deep; the chain's own by default. */
 const confirmations = z.number().int().min(0).max(64).optional();
 
+/** Back-fill from this past block (bounded by the route against the chain's head); live only by default. */
+const fromBlock = z.number().int().min(0).optional();
+
 export const createSubscriptionBody = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('wallet'), chain: z.string().min(1), address, direction: z.enum(['inbound', 'outbound', 'both']).default('both'), confirmations }),
-  z.strictObject({ kind: z.literal('nft'), chain: z.string().min(1), contractAddress: address, tokenId: uint, confirmations }),
-  z.strictObject({ kind: z.literal('contract'), chain: z.string().min(1), contractAddress: address, confirmations }),
-  z.strictObject({ kind: z.literal('chain'), chain: z.string().min(1), confirmations }),
-], { error: (issue) => (issue.code === 'invalid_union' ? 'kind must be wallet, nft, contract or chain' : undefined) });
+  z.strictObject({ kind: z.literal('wallet'), chain: z.string().min(1), address, direction: z.enum(['inbound', 'outbound', 'both']).default('both'), confirmations, fromBlock }),
+  z.strictObject({ kind: z.literal('owner'), chain: z.string().min(1), address, confirmations, fromBlock }),
+  z.strictObject({ kind: z.literal('nft'), chain: z.string().min(1), contractAddress: address, tokenId: uint, confirmations, fromBlock }),
+  z.strictObject({ kind: z.literal('contract'), chain: z.string().min(1), contractAddress: address, confirmations, fromBlock }),
+  z.strictObject({ kind: z.literal('chain'), chain: z.string().min(1), confirmations, fromBlock }),
+], { error: (issue) => (issue.code === 'invalid_union' ? 'kind must be wallet, owner, nft, contract or chain' : undefined) });
 
 export const updateSubscriptionBody = z.strictObject({ status: z.enum(['active', 'paused']) });
 

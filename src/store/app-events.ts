@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database';
+import { ownersOf } from './owner-holdings';
 
 export interface AppEventRow {
   id: string;
@@ -17,11 +18,20 @@ export interface AppEventRow {
 
 export type NewAppEvent = Omit<AppEventRow, 'created_at'> & { createdAt: Date };
 
+/** The NFT's token on chain, and the event as its current owner's owner subscriptions receive it. */
+export interface ToOwners {
+  chainId: number;
+  contract: string;
+  tokenId: string;
+  copy(subscriptionId: string, owner: string): { id: string; payload: Record<string, unknown> };
+}
+
 /**
  * Records the event and its outbox event (with the NFT's collection and chain, for endpoint filters) in one
- * transaction. An event with the same idempotency key is returned instead (`created` false), nothing written.
+ * transaction, with a copy for each of the project's owner subscriptions whose wallet holds the NFT now.
+ * An event with the same idempotency key is returned instead (`created` false), nothing written.
  */
-export async function insertAppEvent(db: Database, e: NewAppEvent): Promise<{ row: AppEventRow; created: boolean }> {
+export async function insertAppEvent(db: Database, e: NewAppEvent, toOwners?: ToOwners): Promise<{ row: AppEventRow; created: boolean }> {
   return db.transaction(async (tx) => {
     const [inserted] = await tx.query<AppEventRow>(
       `INSERT INTO app_events (id, project_id, type, nft_id, collection_id, chain, actor, data, payload, idempotency_key, request_hash, created_at)
@@ -37,6 +47,14 @@ export async function insertAppEvent(db: Database, e: NewAppEvent): Promise<{ ro
       'INSERT INTO outbox_events (id, project_id, type, collection_id, chain, payload) VALUES ($1, $2, $3, $4, $5, $6)',
       [e.id, e.project_id, e.type, e.collection_id, e.chain, JSON.stringify(e.payload)],
     );
+    const owners = toOwners ? await ownersOf(tx, e.project_id, toOwners.chainId, toOwners.contract, toOwners.tokenId) : [];
+    for (const { subscriptionId, owner } of owners) {
+      const copy = toOwners!.copy(subscriptionId, owner);
+      await tx.query(
+        'INSERT INTO outbox_events (id, project_id, type, collection_id, chain, payload) VALUES ($1, $2, $3, $4, $5, $6)',
+        [copy.id, e.project_id, e.type, e.collection_id, e.chain, JSON.stringify(copy.payload)],
+      );
+    }
     return { row: inserted, created: true };
   });
 }

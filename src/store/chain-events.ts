@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database';
+import { forgetHoldingChanges, recordHoldingChanges, type HoldingChange } from './owner-holdings';
 
 export interface BlockRef {
   number: number;
@@ -90,8 +91,27 @@ async function insertChainEvents(tx: Queryable, events: ChainEventRecord[]) {
 }
 
 /**
+ * Records what a back-fill found in a past block for one subscription and where it goes on from (`next`;
+ * null: it has caught up), in one transaction, provided the holder still holds the chain (false otherwise,
+ * nothing written). What was recorded already (the block read live too) is kept as it is.
+ */
+export async function recordBackfill(
+  db: Database, holder: string, chainId: number, subscriptionId: string, events: ChainEventRecord[], changes: HoldingChange[], next: number | null,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const held = await tx.query('SELECT chain_id FROM chain_cursors WHERE chain_id = $1 AND holder = $2 FOR UPDATE', [chainId, holder]);
+    if (held.length === 0) return false;
+    await insertChainEvents(tx, events);
+    await recordHoldingChanges(tx, chainId, changes);
+    await tx.query('UPDATE subscriptions SET backfill_next = $2 WHERE id = $1 AND backfill_next IS NOT NULL', [subscriptionId, next]);
+    return true;
+  });
+}
+
+/**
  * Steps the cursor back over a block a reorg replaced: every event recorded from it is recorded again with
- * `removed: true` (its id derived from the original's), and the block is forgotten. False if the holder lost
+ * `removed: true` (its id derived from the original's), and the block is forgotten with what it changed in
+ * owner subscriptions' holdings. False if the holder lost
  * the chain.
  */
 export async function unwindChainBlock(db: Database, holder: string, chainId: number, replaced: BlockRef, previous: BlockRef): Promise<boolean> {
@@ -109,6 +129,7 @@ export async function unwindChainBlock(db: Database, holder: string, chainId: nu
        ON CONFLICT (id) DO NOTHING`,
       [chainId, replaced.hash],
     );
+    await forgetHoldingChanges(tx, chainId, replaced.hash);
     await tx.query('DELETE FROM chain_blocks WHERE chain_id = $1 AND number = $2 AND hash = $3', [chainId, replaced.number, replaced.hash]);
     return true;
   });

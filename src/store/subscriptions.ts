@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database';
 
-export type SubscriptionKind = 'wallet' | 'nft' | 'contract' | 'chain';
+export type SubscriptionKind = 'wallet' | 'nft' | 'contract' | 'chain' | 'owner';
 export type Direction = 'inbound' | 'outbound' | 'both';
 
 export interface SubscriptionRow {
@@ -16,6 +16,9 @@ export interface SubscriptionRow {
   token_id: string | null;
   confirmations: number;
   status: 'active' | 'paused';
+  from_block: string | null;
+  /** The next past block its back-fill reads; null once it follows the chain live. */
+  backfill_next: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -30,14 +33,15 @@ export interface NewSubscription {
   contractAddress?: string;
   tokenId?: string;
   confirmations: number;
+  fromBlock?: number;
 }
 
 export async function insertSubscription(db: Queryable, s: NewSubscription): Promise<SubscriptionRow> {
   const [row] = await db.query<SubscriptionRow>(
-    `INSERT INTO subscriptions (id, project_id, chain, chain_id, kind, wallet_address, direction, contract_address, token_id, confirmations, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active') RETURNING *`,
+    `INSERT INTO subscriptions (id, project_id, chain, chain_id, kind, wallet_address, direction, contract_address, token_id, confirmations, status, from_block, backfill_next)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $11, $11) RETURNING *`,
     [randomUUID(), s.projectId, s.chain, s.chainId, s.kind, s.walletAddress?.toLowerCase() ?? null, s.direction ?? null,
-      s.contractAddress?.toLowerCase() ?? null, s.tokenId ?? null, s.confirmations],
+      s.contractAddress?.toLowerCase() ?? null, s.tokenId ?? null, s.confirmations, s.fromBlock ?? null],
   );
   return row;
 }
@@ -80,14 +84,31 @@ export async function activeConfirmationDepths(db: Queryable, chainId: number): 
 
 /**
  * The active subscriptions at one depth that a block's logs can concern, found through the indexes: wallets
- * among the addresses that sent or received, NFTs and contracts among the contracts, and the chain's.
+ * (and owners) among the addresses that sent or received, NFTs and contracts among the contracts, and the
+ * chain's. One still back-filling is left to its back-fill until it has caught up.
  */
 export async function subscriptionsConcerned(
   db: Queryable, chainId: number, confirmations: number, wallets: string[], contracts: string[], withChainWide: boolean,
 ): Promise<SubscriptionRow[]> {
   return db.query<SubscriptionRow>(
-    `SELECT * FROM subscriptions WHERE chain_id = $1 AND status = 'active' AND confirmations = $2 AND (
-       (kind = 'wallet' AND wallet_address = ANY($3)) OR (kind IN ('nft', 'contract') AND contract_address = ANY($4)) OR ($5 AND kind = 'chain'))`,
+    `SELECT * FROM subscriptions WHERE chain_id = $1 AND status = 'active' AND confirmations = $2 AND backfill_next IS NULL AND (
+       (kind IN ('wallet', 'owner') AND wallet_address = ANY($3)) OR (kind IN ('nft', 'contract') AND contract_address = ANY($4)) OR ($5 AND kind = 'chain'))`,
     [chainId, confirmations, wallets.map((w) => w.toLowerCase()), contracts.map((c) => c.toLowerCase()), withChainWide],
   );
+}
+
+/** Active subscriptions among `ids` at one depth that follow the chain live (owners holding a token a block touches). */
+export async function liveSubscriptionsByIds(db: Queryable, ids: string[], confirmations: number): Promise<SubscriptionRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<SubscriptionRow>(
+    "SELECT * FROM subscriptions WHERE id = ANY($1) AND status = 'active' AND confirmations = $2 AND backfill_next IS NULL", [ids, confirmations],
+  );
+}
+
+/** The chain's oldest active subscription whose back-fill has past blocks left to read. */
+export async function nextBackfill(db: Queryable, chainId: number): Promise<SubscriptionRow | undefined> {
+  const [row] = await db.query<SubscriptionRow>(
+    "SELECT * FROM subscriptions WHERE chain_id = $1 AND backfill_next IS NOT NULL AND status = 'active' ORDER BY created_at, id LIMIT 1", [chainId],
+  );
+  return row;
 }

@@ -14,6 +14,8 @@ export interface EndpointRow {
   filter_chain: string | null;
   auth_type: EndpointAuth['type'];
   auth_sealed: string | null;
+  /** standard: the engine's events, Standard Webhooks signatures; tokenview: Tokenview's transfer body and signature. */
+  format: 'standard' | 'tokenview';
   secret_sealed: string;
   previous_secret_sealed: string | null;
   previous_secret_expires_at: Date | null;
@@ -53,12 +55,12 @@ export interface AttemptRow {
 
 export async function insertEndpoint(
   db: Queryable,
-  e: Pick<EndpointRow, 'id' | 'project_id' | 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed' | 'secret_sealed'>,
+  e: Pick<EndpointRow, 'id' | 'project_id' | 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed' | 'secret_sealed' | 'format'>,
 ): Promise<EndpointRow> {
   const [row] = await db.query<EndpointRow>(
-    `INSERT INTO webhook_endpoints (id, project_id, url, description, event_types, filter_collection_id, filter_chain, auth_type, auth_sealed, secret_sealed, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active') RETURNING *`,
-    [e.id, e.project_id, e.url, e.description, e.event_types, e.filter_collection_id, e.filter_chain, e.auth_type, e.auth_sealed, e.secret_sealed],
+    `INSERT INTO webhook_endpoints (id, project_id, url, description, event_types, filter_collection_id, filter_chain, auth_type, auth_sealed, secret_sealed, format, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active') RETURNING *`,
+    [e.id, e.project_id, e.url, e.description, e.event_types, e.filter_collection_id, e.filter_chain, e.auth_type, e.auth_sealed, e.secret_sealed, e.format],
   );
   return row;
 }
@@ -119,7 +121,7 @@ export async function rotateEndpointSecret(db: Queryable, id: string, newSealed:
 export async function updateEndpoint(
   db: Queryable,
   id: string,
-  e: Partial<Pick<EndpointRow, 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed'>>,
+  e: Partial<Pick<EndpointRow, 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed' | 'format'>>,
 ): Promise<EndpointRow> {
   const fields = Object.entries(e).filter(([, v]) => v !== undefined);
   const [row] = await db.query<EndpointRow>(
@@ -205,15 +207,24 @@ export interface DeliveryFilter {
   offset: number;
 }
 
-export async function listDeliveries(db: Queryable, projectId: string, f: DeliveryFilter): Promise<(DeliveryRow & { history: AttemptRow[] })[]> {
-  return db.query(
-    `SELECT d.*, COALESCE((SELECT json_agg(a ORDER BY a.attempt) FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS history
-     FROM webhook_deliveries d
-     WHERE d.project_id = $1 AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_type = $3) AND ($4::text IS NULL OR d.status = $4)
-       AND ($7::text IS NULL OR d.event_id = $7) AND ($8::text IS NULL OR d.event_id = (SELECT o.id FROM outbox_events o WHERE o.action_id = $8))
-     ORDER BY d.created_at DESC, d.id DESC LIMIT $5 OFFSET $6`,
-    [projectId, f.endpointId ?? null, f.eventType ?? null, f.status ?? null, f.limit, f.offset, f.eventId ?? null, f.actionId ?? null],
+const DELIVERIES_MATCHING = `d.project_id = $1 AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_type = $3) AND ($4::text IS NULL OR d.status = $4)
+       AND ($5::text IS NULL OR d.event_id = $5) AND ($6::text IS NULL OR d.event_id = (SELECT o.id FROM outbox_events o WHERE o.action_id = $6))`;
+
+export type ListedDelivery = DeliveryRow & { history: AttemptRow[]; endpoint_url: string; endpoint_format: EndpointRow['format'] };
+
+/** A page of the project's deliveries, newest first, with their attempts and endpoint, and how many match in all. */
+export async function listDeliveries(db: Queryable, projectId: string, f: DeliveryFilter): Promise<{ rows: ListedDelivery[]; total: number }> {
+  const filter = [projectId, f.endpointId ?? null, f.eventType ?? null, f.status ?? null, f.eventId ?? null, f.actionId ?? null];
+  const rows = await db.query<ListedDelivery>(
+    `SELECT d.*, e.url AS endpoint_url, e.format AS endpoint_format,
+       COALESCE((SELECT json_agg(a ORDER BY a.attempt) FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS history
+     FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+     WHERE ${DELIVERIES_MATCHING}
+     ORDER BY d.created_at DESC, d.id DESC LIMIT $7 OFFSET $8`,
+    [...filter, f.limit, f.offset],
   );
+  const [{ total }] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM webhook_deliveries d WHERE ${DELIVERIES_MATCHING}`, filter);
+  return { rows, total };
 }
 
 /** A delivery that ended well clears its endpoint's failing streak. */

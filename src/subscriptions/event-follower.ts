@@ -6,14 +6,18 @@ import type { Database, Queryable } from '../db/database';
 import type { LogFn } from '../log';
 import type { Metrics } from '../observability/metrics';
 import {
-  advanceChainCursor, collectionsByContract, holderKey, keptBlock, leaseChainCursor, recordHolders, releaseChainCursor, resetChainCursor, unwindChainBlock,
-  type BlockRef, type ChainEventRecord, type CollectionOnChain,
+  advanceChainCursor, collectionsByContract, holderKey, keptBlock, leaseChainCursor, recordBackfill, recordHolders, releaseChainCursor, resetChainCursor,
+  unwindChainBlock, type BlockRef, type ChainEventRecord, type CollectionOnChain,
 } from '../store/chain-events';
-import { activeConfirmationDepths, subscriptionsConcerned } from '../store/subscriptions';
+import { holdingsIn, recordHoldingChanges, type Holding, type HoldingChange } from '../store/owner-holdings';
+import {
+  activeConfirmationDepths, liveSubscriptionsByIds, nextBackfill, subscriptionsConcerned, type SubscriptionRow,
+} from '../store/subscriptions';
 import { matchSubscriptions } from './match';
+import { followOwners, tokenRanges } from './owners';
 import { metadataEvent, transferEvent, type EventTarget, type NftModel } from './payloads';
 import { saleFinder, saleOf } from './sales';
-import { metadataReader, type MetadataSettings } from './token-metadata';
+import { metadataReader, symbolReader, type MetadataSettings } from './token-metadata';
 
 /** Blocks kept to recognise a reorg, and the deepest confirmations a subscription may ask for. */
 export const FOLLOW_WINDOW = 128;
@@ -27,6 +31,13 @@ const LOGS_KEPT = 256;
 /** How often a follower at the head asks for a new one: events at confirmations 0 leave within this of their block. */
 const HEAD_POLL_MS = 200;
 const ZERO = '0x0000000000000000000000000000000000000000';
+/** How far back `fromBlock` may reach from the chain's head. */
+export const MAX_BACKFILL_BLOCKS = 10_000;
+/** Past blocks a back-fill reads per round (one eth_getLogs), between rounds of live blocks. */
+const BACKFILL_BLOCKS_PER_ROUND = 200;
+
+/** Live: the subscriptions at one depth (and creator notifications at the chain's); back-fill: one subscription. */
+type Scope = { depth: number } | { backfill: SubscriptionRow };
 
 export interface EventFollowerDeps {
   db: Database;
@@ -56,6 +67,7 @@ export class ChainEventFollower {
   private readonly logs = new Map<string, DecodedLogs>();
   private readonly salesIn;
   private readonly readMetadata;
+  private readonly symbolOf;
 
   constructor(private readonly deps: EventFollowerDeps) {
     const { chain, provider } = deps;
@@ -65,6 +77,7 @@ export class ChainEventFollower {
       native: chain.nativeCurrency ?? { name: 'Ether', symbol: 'ETH', decimals: 18 },
     });
     this.readMetadata = metadataReader(provider, { ...deps.metadata, chain: chain.name });
+    this.symbolOf = symbolReader(provider);
   }
 
   start() {
@@ -97,6 +110,8 @@ export class ChainEventFollower {
     // A chain followed for the first time starts at its head: subscriptions are about what happens from now.
     const held = await leaseChainCursor(db, chain.chainId, holder, LEASE_MS, { number: head.number - 1, hash: head.parentHash, parentHash: '', timestamp: 0 });
     if (!held) return false;
+    await this.backfill(held).catch((err) =>
+      this.deps.log('chain events: a back-fill could not go on; trying again', { chain: chain.name, error: (err as Error).message }));
     let cursor: BlockRef = held;
     this.deps.metrics.chainEventsLag.set({ chain: chain.name }, head.number - cursor.number);
     for (let round = 0; round < BLOCKS_PER_ROUND && !this.stopped; round++) {
@@ -143,17 +158,20 @@ export class ChainEventFollower {
     const depths = new Set(await activeConfirmationDepths(db, chain.chainId));
     depths.add(chain.confirmations);
     const events: ChainEventRecord[] = [];
+    const changes: HoldingChange[] = [];
     const newMembers: ((tx: Queryable) => Promise<ChainEventRecord[]>)[] = [];
     for (const depth of depths) {
       const target = depth <= 1 ? block : await keptBlock(db, chain.chainId, block.number - depth + 1);
       if (!target) continue;
       const logs = await this.logsOf(target.hash);
       if (logs.transfers.length === 0 && logs.metadataUpdates.length === 0) continue;
-      const found = await this.eventsAt(target, depth, logs);
+      const found = await this.eventsAt(target, logs, { depth });
       events.push(...found.events);
+      changes.push(...found.changes);
       if (found.newMembers) newMembers.push(found.newMembers);
     }
     const written = await advanceChainCursor(db, holder, chain.chainId, block, events, FOLLOW_WINDOW, async (tx) => {
+      await recordHoldingChanges(tx, chain.chainId, changes);
       const extra: ChainEventRecord[] = [];
       for (const find of newMembers) extra.push(...(await find(tx)));
       for (const e of [...events, ...extra]) this.deps.metrics.chainEventsRecorded.inc({ type: e.type });
@@ -163,36 +181,55 @@ export class ChainEventFollower {
     return written;
   }
 
-  private async eventsAt(block: BlockRef, depth: number, logs: DecodedLogs) {
+  /** What a block's logs make deliverable in a scope: events, changes to owners' holdings, and a finder of new members. */
+  private async eventsAt(block: BlockRef, logs: DecodedLogs, scope: Scope) {
     const { db, chain } = this.deps;
     const contracts = [...new Set([...logs.transfers, ...logs.metadataUpdates].map((l) => l.contract))];
     const wallets = [...new Set(logs.transfers.flatMap((t) => [t.from, t.to]))];
-    const subscriptions = await subscriptionsConcerned(db, chain.chainId, depth, wallets, contracts, logs.metadataUpdates.length > 0);
+    const ranges = tokenRanges(logs.transfers, logs.metadataUpdates);
+    let subscriptions: SubscriptionRow[];
+    let held: Holding[];
+    if ('depth' in scope) {
+      subscriptions = await subscriptionsConcerned(db, chain.chainId, scope.depth, wallets, contracts, logs.metadataUpdates.length > 0);
+      held = await holdingsIn(db, chain.chainId, block.number, ranges, { confirmations: scope.depth });
+      const known = new Set(subscriptions.map((s) => s.id));
+      const holders = [...new Set(held.map((h) => h.subscriptionId))].filter((id) => !known.has(id));
+      subscriptions.push(...(await liveSubscriptionsByIds(db, holders, scope.depth)));
+    } else {
+      subscriptions = [scope.backfill];
+      held = scope.backfill.kind === 'owner' ? await holdingsIn(db, chain.chainId, block.number, ranges, { subscriptionId: scope.backfill.id }) : [];
+    }
     const matched = matchSubscriptions(subscriptions, logs.transfers, logs.metadataUpdates);
+    const owners = followOwners(block, subscriptions.filter((s) => s.kind === 'owner'), held, logs.transfers, logs.metadataUpdates);
     const collections = await collectionsByContract(db, chain.chainId, contracts);
-    const creators = depth === chain.confirmations ? collections : [];
+    const creators = 'depth' in scope && scope.depth === chain.confirmations ? collections : [];
     const collectionOf = (projectId: string, contract: string) =>
       collections.find((c) => c.project_id === projectId && c.contract_address.toLowerCase() === contract.toLowerCase())?.id ?? null;
 
     const creatorTransfers = logs.transfers.filter((t) => creatorOf(creators, t.contract));
-    const saleTransactions = new Set([...matched.flatMap((m) => ('transfer' in m ? [m.transfer.transaction] : [])), ...creatorTransfers.map((t) => t.transaction)]);
+    const saleTransactions = new Set([...[...matched, ...owners.matched].flatMap((m) => ('transfer' in m ? [m.transfer.transaction] : [])),
+      ...creatorTransfers.map((t) => t.transaction)]);
     const sales = await this.salesIn(logs, saleTransactions);
     const nftsOf = this.metadataOnce();
+    const transferred = [...[...matched, ...owners.matched].flatMap((m) => ('transfer' in m ? [m.transfer.contract] : [])), ...creatorTransfers.map((t) => t.contract)];
+    const symbols = new Map(await Promise.all([...new Set(transferred)].map(async (c) => [c, await this.symbolOf(c)] as const)));
 
     const events: ChainEventRecord[] = [];
-    for (const m of matched) {
+    for (const m of [...matched, ...owners.matched]) {
       const target: EventTarget = { projectId: m.subscription.project_id, subscriptionId: m.subscription.id, collectionId: null };
       if ('transfer' in m) {
         target.collectionId = collectionOf(target.projectId, m.transfer.contract);
-        events.push(transferEvent(chain.name, chain.chainId, block, m.type, m.transfer, target, saleOf(sales, m.transfer)));
+        events.push(transferEvent(chain.name, chain.chainId, block, m.type, m.transfer, target, saleOf(sales, m.transfer), symbols.get(m.transfer.contract)!));
       } else {
         target.collectionId = collectionOf(target.projectId, m.update.contract);
-        events.push(metadataEvent(chain.name, chain.chainId, block, m.type, m.update, target, await nftsOf(m.update)));
+        // An owner hears of the tokens of the range it holds only.
+        const nfts = 'tokenIds' in m ? await nftsOf.tokens(m.update.contract, m.tokenIds.map(BigInt)) : await nftsOf(m.update);
+        events.push(metadataEvent(chain.name, chain.chainId, block, m.type, m.update, target, nfts));
       }
     }
     for (const t of creatorTransfers) {
       const collection = creatorOf(creators, t.contract)!;
-      events.push(transferEvent(chain.name, chain.chainId, block, 'contract.transfer', t, creatorTarget(collection), saleOf(sales, t)));
+      events.push(transferEvent(chain.name, chain.chainId, block, 'contract.transfer', t, creatorTarget(collection), saleOf(sales, t), symbols.get(t.contract)!));
     }
     for (const u of logs.metadataUpdates) {
       const collection = creatorOf(creators, u.contract);
@@ -204,23 +241,68 @@ export class ChainEventFollower {
       // A mint's recipient is the token's first holder, not a new member of its circle.
       return received
         .filter((t) => t.from !== ZERO && fresh.has(holderKey(creatorOf(creators, t.contract)!.id, t.tokenId, t.to)))
-        .map((t) => transferEvent(chain.name, chain.chainId, block, 'nft.new_member', t, creatorTarget(creatorOf(creators, t.contract)!), saleOf(sales, t)));
+        .map((t) => transferEvent(chain.name, chain.chainId, block, 'nft.new_member', t, creatorTarget(creatorOf(creators, t.contract)!), saleOf(sales, t), symbols.get(t.contract)!));
     };
-    return { events, newMembers };
+    return { events, changes: owners.changes, newMembers };
   }
 
-  /** Metadata of an update's tokens, read once per block however many subscriptions want it. */
+  /**
+   * One round of the oldest pending back-fill: the next past blocks' logs in one eth_getLogs, matched against
+   * that subscription alone, up to the blocks as deep as it asks of those processed live (`cursor`); having
+   * reached them, it follows the chain live from the next block on. Ids are the live ones, so a block read
+   * both ways records nothing twice.
+   */
+  private async backfill(cursor: BlockRef) {
+    const { db, chain, holder } = this.deps;
+    const subscription = await nextBackfill(db, chain.chainId);
+    if (!subscription) return;
+    const last = cursor.number - Math.max(subscription.confirmations - 1, 0);
+    const from = Number(subscription.backfill_next);
+    const to = Math.min(from + BACKFILL_BLOCKS_PER_ROUND - 1, last);
+    const raw = from > to ? [] : await rawRpc<(RawLog & { blockNumber: string; blockHash: string })[]>(chain.rpcUrl, 'eth_getLogs', [
+      { fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, topics: [FOLLOWED_TOPICS] },
+    ]);
+    const byBlock = new Map<number, typeof raw>();
+    for (const log of raw) {
+      const number = Number(log.blockNumber);
+      const logs = byBlock.get(number);
+      if (logs) logs.push(log);
+      else byBlock.set(number, [log]);
+    }
+    for (const number of [...byBlock.keys()].sort((a, b) => a - b)) {
+      const logs = decodeTokenLogs(byBlock.get(number)!);
+      if (logs.transfers.length === 0 && logs.metadataUpdates.length === 0) continue;
+      // A block that cannot concern the subscription costs no header read (an owner's holdings are in the database).
+      if (subscription.kind !== 'owner' && matchSubscriptions([subscription], logs.transfers, logs.metadataUpdates).length === 0) continue;
+      const block = await this.readBlock(number);
+      const kept = await keptBlock(db, chain.chainId, number);
+      const seen = byBlock.get(number)![0].blockHash.toLowerCase();
+      // The chain moved under the reading: the live follower settles the reorg first.
+      if (block.hash.toLowerCase() !== seen || (kept && kept.hash.toLowerCase() !== seen)) throw new Error(`block ${number} changed while it was back-filled`);
+      const found = await this.eventsAt(block, logs, { backfill: subscription });
+      if (found.events.length + found.changes.length === 0) continue;
+      if (!(await recordBackfill(db, holder, chain.chainId, subscription.id, found.events, found.changes, number + 1))) return;
+      for (const e of found.events) this.deps.metrics.chainEventsRecorded.inc({ type: e.type });
+      this.deps.wake();
+    }
+    await recordBackfill(db, holder, chain.chainId, subscription.id, [], [], to >= last ? null : to + 1);
+  }
+
+  /** Metadata of an update's tokens (or of some of them), each read once per block however many subscriptions want it. */
   private metadataOnce() {
-    const read = new Map<MetadataUpdate, Promise<NftModel[]>>();
-    return (u: MetadataUpdate) => {
-      let nfts = read.get(u);
-      if (!nfts) {
-        const count = Math.min(Number(u.toTokenId - u.fromTokenId + 1n), METADATA_TOKENS_PER_UPDATE);
-        nfts = Promise.all(Array.from({ length: Math.max(count, 0) }, (_, i) => this.readMetadata(u.contract, u.fromTokenId + BigInt(i))));
-        read.set(u, nfts);
-      }
-      return nfts;
+    const read = new Map<string, Promise<NftModel>>();
+    const token = (contract: string, tokenId: bigint) => {
+      const key = `${contract.toLowerCase()}:${tokenId}`;
+      let nft = read.get(key);
+      if (!nft) read.set(key, (nft = this.readMetadata(contract, tokenId)));
+      return nft;
     };
+    const tokens = (contract: string, ids: bigint[]) => Promise.all(ids.slice(0, METADATA_TOKENS_PER_UPDATE).map((id) => token(contract, id)));
+    const ofUpdate = (u: MetadataUpdate) => {
+      const count = Math.max(Math.min(Number(u.toTokenId - u.fromTokenId + 1n), METADATA_TOKENS_PER_UPDATE), 0);
+      return tokens(u.contract, Array.from({ length: count }, (_, i) => u.fromTokenId + BigInt(i)));
+    };
+    return Object.assign(ofUpdate, { tokens });
   }
 
   private async logsOf(blockHash: string): Promise<DecodedLogs> {

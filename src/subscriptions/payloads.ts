@@ -61,11 +61,20 @@ export interface EventTarget {
   collectionId: string | null;
 }
 
-export function transferEvent(chain: string, chainId: number, block: BlockInfo, type: string, t: TokenTransfer, target: EventTarget, sale: SaleDetails | null): ChainEventRecord {
+/**
+ * A transfer event: the Transfer Model in `data`, and beside it the token's standard and its contract's
+ * symbol (what Tokenview's body carries besides).
+ */
+export function transferEvent(
+  chain: string, chainId: number, block: BlockInfo, type: string, t: TokenTransfer, target: EventTarget, sale: SaleDetails | null, symbol: string | null,
+): ChainEventRecord {
   const id = chainEventId(chainId, block.hash, t.transaction, t.logIndex, t.batchIndex, target.subscriptionId ?? `creator:${target.collectionId}`, type);
   return {
     id, projectId: target.projectId, type, chain, chainId, collectionId: target.collectionId, blockHash: block.hash,
-    payload: { id, type, chain, subscriptionId: target.subscriptionId, removed: false, timestamp: block.timestamp * 1000, data: transferModel(chain, block, t, sale) },
+    payload: {
+      id, type, chain, subscriptionId: target.subscriptionId, removed: false, timestamp: block.timestamp * 1000,
+      token: { standard: t.standard, symbol }, data: transferModel(chain, block, t, sale),
+    },
   };
 }
 

@@ -76,3 +76,22 @@ export function metadataReader(provider: JsonRpcProvider, settings: MetadataSett
     return nftModel(nftIdOf(settings.chain, contract, tokenId.toString()), metadata);
   };
 }
+
+const SYMBOL_ABI = ['function symbol() view returns (string)'];
+/** Contracts whose symbol is remembered (a symbol does not change). */
+const SYMBOLS_KEPT = 10_000;
+
+/** A contract's `symbol()`, asked once per contract; null when it has none (most ERC-1155 contracts). */
+export function symbolReader(provider: JsonRpcProvider) {
+  const known = new Map<string, Promise<string | null>>();
+  return (contract: string): Promise<string | null> => {
+    const key = contract.toLowerCase();
+    let symbol = known.get(key);
+    if (!symbol) {
+      if (known.size >= SYMBOLS_KEPT) known.delete(known.keys().next().value!);
+      symbol = new Contract(contract, SYMBOL_ABI, provider).symbol().then((s: unknown) => (typeof s === 'string' ? s : null), () => null);
+      known.set(key, symbol);
+    }
+    return symbol;
+  };
+}

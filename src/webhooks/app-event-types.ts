@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Application events: what happens to a project's NFTs in its own application (NFT.Kred's notifications),
  * recorded through `POST /v1/events` and delivered like the engine's events. Subscribed to by name only.
@@ -33,6 +35,12 @@ export interface AppEventNft {
 /** The envelope delivered to endpoints (and listed by `GET /v1/events`): `data` is the caller's own. */
 export function appEventPayload(e: { id: string; type: string; createdAt: Date; nft: AppEventNft; actor: string | null; data: Record<string, unknown> }) {
   return { id: e.id, type: e.type, timestamp: e.createdAt.getTime(), nft: e.nft, actor: e.actor, data: e.data };
+}
+
+/** The event as an owner subscription of the wallet that holds the NFT receives it: its own id, with the subscription and the owner. */
+export function ownerCopyOf(payload: Record<string, unknown>, subscriptionId: string, owner: string) {
+  const id = `evt_${createHash('sha256').update(`${String(payload.id)}|owner|${subscriptionId}`).digest('hex').slice(0, 32)}`;
+  return { id, payload: { ...payload, id, subscriptionId, owner } };
 }
 
 export const APP_EVENT_TYPES = APP_EVENT_TYPE_NAMES.map((type) => ({

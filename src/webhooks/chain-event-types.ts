@@ -37,6 +37,9 @@ const envelope = (type: string, subscriptionId: string | null) => ({
   id: 'evt_9c2e…', type, chain: 'anvil', subscriptionId, removed: false, timestamp: 1767268804000,
 });
 
+/** Beside the Transfer Model: the token's standard and its contract's symbol (null if it has none). */
+const token = { standard: 'erc721', symbol: 'SWORD' };
+
 const metadataExample = (type: string, subscriptionId: string | null) => ({
   ...envelope(type, subscriptionId),
   contract_address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', token_ids: { from: '7', to: '7' },
@@ -49,18 +52,27 @@ const metadataExample = (type: string, subscriptionId: string | null) => ({
  * event a reorg took back.
  */
 export const CHAIN_EVENT_TYPES = [
-  { type: 'wallet.inbound_transfer', description: 'An NFT reached a subscribed wallet.', example: { ...envelope('wallet.inbound_transfer', 'sub…'), data: transfer } },
-  { type: 'wallet.outbound_transfer', description: 'An NFT left a subscribed wallet.', example: { ...envelope('wallet.outbound_transfer', 'sub…'), data: transfer } },
-  { type: 'nft.transfer', description: 'A subscribed NFT moved.', example: { ...envelope('nft.transfer', 'sub…'), data: transfer } },
+  { type: 'wallet.inbound_transfer', description: 'An NFT reached a subscribed wallet.', example: { ...envelope('wallet.inbound_transfer', 'sub…'), token, data: transfer } },
+  { type: 'wallet.outbound_transfer', description: 'An NFT left a subscribed wallet.', example: { ...envelope('wallet.outbound_transfer', 'sub…'), token, data: transfer } },
+  {
+    type: 'nft.transfer',
+    description: 'A subscribed NFT moved; or, for an owner subscription, an NFT of its wallet did: from the transfer that brought it to the one that took it away, the last.',
+    example: { ...envelope('nft.transfer', 'sub…'), token, data: transfer },
+  },
+  {
+    type: 'nft.metadata_update',
+    description: 'An NFT an owner subscription\'s wallet holds announced new metadata (EIP-4906); `nfts` lists the tokens of the range it holds.',
+    example: metadataExample('nft.metadata_update', 'sub…'),
+  },
   {
     type: 'contract.transfer',
     description: 'An NFT of a subscribed contract, or of one of the project\'s collections, moved; mints and burns included.',
-    example: { ...envelope('contract.transfer', null), data: transfer },
+    example: { ...envelope('contract.transfer', null), token, data: transfer },
   },
   {
     type: 'nft.new_member',
     description: 'An NFT of one of the project\'s collections reached an address that never held it before (not by its mint).',
-    example: { ...envelope('nft.new_member', null), data: transfer },
+    example: { ...envelope('nft.new_member', null), token, data: transfer },
   },
   {
     type: 'contract.nft_metadata_update',

@@ -8,7 +8,8 @@ const ACTION_EVENTS = new Set(ACTION_EVENT_TYPE_NAMES);
 
 /**
  * Whether an endpoint subscribes to the event: its event types (none = every action event; chain,
- * application and operational events go only to endpoints that name them) and its collection and chain filters. Operational
+ * application and operational events go only to endpoints that name them) and its collection and chain filters (a Tokenview
+ * endpoint gets no `removed: true` re-sends). Operational
  * events ignore the filters, and an endpoint is never told of its own disabling.
  */
 export function endpointWants(endpoint: EndpointRow, event: Pick<OutboxEvent, 'type' | 'collection_id' | 'chain' | 'payload'>): boolean {
@@ -17,6 +18,8 @@ export function endpointWants(endpoint: EndpointRow, event: Pick<OutboxEvent, 't
       && !(event.type === ENDPOINT_DISABLED && (event.payload.data as { endpointId?: string }).endpointId === endpoint.id);
   }
   const named = endpoint.event_types.includes(event.type);
+  // Tokenview's body has no way to say a reorg took a transfer back: such a re-send would read as a transfer.
+  if (endpoint.format === 'tokenview' && event.payload.removed === true) return false;
   return (named || (endpoint.event_types.length === 0 && ACTION_EVENTS.has(event.type)))
     && (endpoint.filter_collection_id === null || endpoint.filter_collection_id === event.collection_id)
     && (endpoint.filter_chain === null || endpoint.filter_chain === event.chain);

@@ -1,5 +1,6 @@
 import { postSigned } from '../signing/signed-post';
 import type { EndpointAuth } from '../store/webhooks';
+import { tokenviewSignature, type EndpointFormat } from './tokenview';
 
 export interface SendResult {
   statusCode: number | null;
@@ -42,20 +43,40 @@ function authHeaders(auth: EndpointAuth): Record<string, string> {
   return {};
 }
 
+/** Tokenview's POST: its signature of the raw body with the current secret, no Standard Webhooks headers. */
+function postTokenview(post: { url: string; secrets: string[]; body: string; timeoutMs: number; headers: Record<string, string> }) {
+  return fetch(post.url, {
+    method: 'POST',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(post.timeoutMs),
+    headers: { ...post.headers, 'content-type': 'application/json;charset=UTF-8', 'x-tokenview-signature': tokenviewSignature(post.secrets[0], post.body) },
+    body: post.body,
+  });
+}
+
+/** Why an answer is not a delivery (null: it is): any 2xx, or for Tokenview a 200 with a non-empty body, as its receivers answer. */
+function refusalOf(format: EndpointFormat, status: number, body: string): string | null {
+  if (format === 'tokenview') return status !== 200 ? `HTTP ${status}` : body.trim() === '' ? 'HTTP 200 with an empty body (Tokenview expects text such as "ok")' : null;
+  return status >= 200 && status < 300 ? null : `HTTP ${status}`;
+}
+
 /**
  * One delivery attempt: POST the event signed with the Standard Webhooks scheme (the webhook-id is the
- * event id, the same on every attempt). No redirects are followed; the response body is read up to a bound.
+ * event id, the same on every attempt), or Tokenview's body and signature. No redirects are followed; the
+ * response body is read up to a bound.
  */
-export async function sendWebhook(opts: { url: string; secrets: string[]; auth: EndpointAuth; messageId: string; body: string; timeoutMs: number }): Promise<SendResult> {
+export async function sendWebhook(opts: {
+  url: string; secrets: string[]; auth: EndpointAuth; messageId: string; body: string; timeoutMs: number; format?: EndpointFormat;
+}): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const { auth, ...post } = opts;
-  const answer = postSigned({ ...post, headers: { ...authHeaders(auth), 'user-agent': 'nft-action-engine-webhooks/1' } });
+  const { auth, format = 'standard', ...post } = opts;
+  const headers = { ...authHeaders(auth), 'user-agent': 'nft-action-engine-webhooks/1' };
+  const answer = format === 'tokenview' ? postTokenview({ ...post, headers }) : postSigned({ ...post, headers });
   try {
     const response = await answer;
     const responseBody = await readBounded(response);
-    const ok = response.status >= 200 && response.status < 300;
-    return { statusCode: response.status, latencyMs: elapsed(), responseBody, error: ok ? null : `HTTP ${response.status}`, retryAfterMs: retryAfterMs(response) };
+    return { statusCode: response.status, latencyMs: elapsed(), responseBody, error: refusalOf(format, response.status, responseBody), retryAfterMs: retryAfterMs(response) };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const reason = e.name === 'TimeoutError' ? `timed out after ${opts.timeoutMs} ms` : e.cause?.code ?? e.message;

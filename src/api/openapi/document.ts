@@ -29,6 +29,7 @@ const PROBLEMS: Record<number, string> = {
   409: 'State conflict',
   413: 'Body too large',
   422: 'Idempotency-Key reused with another request',
+  503: 'A dependency cannot be asked now; try again',
 };
 
 function operationObject(o: Operation): Json {

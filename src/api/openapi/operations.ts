@@ -125,7 +125,10 @@ export const OPERATIONS: Operation[] = [
   op('post', '/v1/webhooks/:endpointId/pause', 'webhooks', 'Pause an endpoint', { params: uuid('endpointId'), responses: { 200: ['Endpoint', 'Endpoint'] }, problems: [404] }),
   op('post', '/v1/webhooks/:endpointId/resume', 'webhooks', 'Resume an endpoint', { params: uuid('endpointId'), responses: { 200: ['Endpoint', 'Endpoint'] }, problems: [404] }),
 
-  op('post', '/v1/subscriptions', 'subscriptions', 'Subscribe to chain events', { body: createSubscriptionBody, responses: { 201: ['Created', 'Subscription'] } }),
+  op('post', '/v1/subscriptions', 'subscriptions', 'Subscribe to chain events (with `fromBlock`, past blocks first)', {
+    body: createSubscriptionBody, responses: { 201: ['Created', 'Subscription'] }, problems: [503],
+    problemMeanings: { 503: 'The chain cannot be asked for its head, against which `fromBlock` is checked (`chain_unreachable`)' },
+  }),
   op('get', '/v1/subscriptions', 'subscriptions', "The project's subscriptions", { query: listQuery, responses: { 200: ['Subscriptions', 'SubscriptionList'] } }),
   op('get', '/v1/subscriptions/:id', 'subscriptions', 'A subscription', { params: uuid('id'), responses: { 200: ['Subscription', 'Subscription'] }, problems: [404] }),
   op('patch', '/v1/subscriptions/:id', 'subscriptions', 'Pause or resume a subscription', {

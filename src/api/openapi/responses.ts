@@ -41,7 +41,7 @@ const action = obj({
 }, ['actionId', 'type', 'status', 'stage', 'chain', 'chainId', 'startedAt', 'completedAt', 'txId', 'nonce', 'resource']);
 
 const endpoint = obj({
-  id: str, url: str, description: str, eventTypes: { type: 'array', items: str }, filters: { type: 'object' },
+  id: str, url: str, format: { type: 'string', enum: ['standard', 'tokenview'] }, description: str, eventTypes: { type: 'array', items: str }, filters: { type: 'object' },
   auth: obj({ type: { type: 'string', enum: ['none', 'basic', 'header'] } }), status: str, disabledReason: nullableStr,
   previousSecretExpiresAt: nullableTime, failingSince: nullableTime, createdAt: time,
 });
@@ -96,11 +96,13 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   EndpointWithSecret: { allOf: [ref('Endpoint'), obj({ secret: str })] },
   EndpointList: obj({ data: { type: 'array', items: ref('Endpoint') } }),
   DeliveryList: obj({
+    total: int,
     data: {
       type: 'array',
       items: obj({
         id: str, endpointId: str, eventId: str, eventType: str, status: str, attempts: int, lastStatusCode: { type: ['integer', 'null'] },
         lastError: nullableStr, createdAt: time,
+        url: str, request: { type: 'string', description: 'The body as sent' }, tryTimes: int, statusCode: { type: ['integer', 'null'] }, response: nullableStr,
         history: { type: 'array', items: obj({ attempt: int, startedAt: time, statusCode: { type: ['integer', 'null'] }, latencyMs: int, responseBody: nullableStr, error: nullableStr }) },
       }),
     },
@@ -109,9 +111,9 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   TestDelivery: obj({ deliveryId: str, eventId: str, eventType: str }),
   EventTypeList: obj({ data: { type: 'array', items: obj({ type: str, description: str, example: { type: 'object' } }) } }),
   Subscription: obj({
-    id: str, chain: str, kind: { type: 'string', enum: ['wallet', 'nft', 'contract', 'chain'] }, address: str, direction: str, contractAddress: str, tokenId: str,
-    confirmations: int, status: { type: 'string', enum: ['active', 'paused'] }, createdAt: time, updatedAt: time,
-  }, ['id', 'chain', 'kind', 'confirmations', 'status', 'createdAt', 'updatedAt']),
+    id: str, chain: str, kind: { type: 'string', enum: ['wallet', 'owner', 'nft', 'contract', 'chain'] }, address: str, direction: str, contractAddress: str, tokenId: str,
+    confirmations: int, fromBlock: { type: ['integer', 'null'] }, backfilling: { type: 'boolean' }, status: { type: 'string', enum: ['active', 'paused'] }, createdAt: time, updatedAt: time,
+  }, ['id', 'chain', 'kind', 'confirmations', 'fromBlock', 'backfilling', 'status', 'createdAt', 'updatedAt']),
   SubscriptionList: list('Subscription'),
   Function: fn,
   FunctionWithSecret: { allOf: [ref('Function'), obj({ secret: str })] },

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Database } from '../../db/database';
 import { insertAppEvent, listAppEvents } from '../../store/app-events';
 import { findCollection, findProjectNft, findProjectNftByToken } from '../../store/resources';
-import { appEventPayload } from '../../webhooks/app-event-types';
+import { appEventPayload, ownerCopyOf } from '../../webhooks/app-event-types';
 import { projectOf } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { fieldProblem, notFound, parseInput, Problem } from '../problem';
@@ -50,7 +50,10 @@ export function eventRoutes({ db, wakeDispatcher }: EventRoutesDeps): Router {
     const { row, created } = await insertAppEvent(db, {
       id, project_id: projectId, type: body.type, nft_id: nft.id, collection_id: collection.id, chain: collection.chain, actor, data: body.data,
       payload, idempotency_key: key ?? null, request_hash: hash, createdAt,
-    });
+    }, collection.contract_address && nft.token_id !== null ? {
+      chainId: collection.chain_id, contract: collection.contract_address, tokenId: String(nft.token_id),
+      copy: (subscriptionId, owner) => ownerCopyOf(payload, subscriptionId, owner),
+    } : undefined);
     if (!created && row.request_hash !== hash) {
       throw new Problem(422, 'idempotency_key_reused', 'Idempotency-Key already used for another request',
         `Event ${row.id} was recorded with this key from a different request; use a new key`, { eventId: row.id });

@@ -10,6 +10,7 @@ import {
 import type { DeliveryStarter } from '../../temporal/start-delivery';
 import { deliveryIdFor } from '../../webhooks/ids';
 import { CATALOGUE, EVENT_TYPE_NAMES } from '../../webhooks/event-types';
+import { bodyFor, TOKENVIEW_EVENT_TYPES } from '../../webhooks/tokenview';
 import { urlRefusal } from '../../webhooks/url-policy';
 import type { WebhookSettings } from '../../webhooks/settings';
 import { projectOf } from '../auth';
@@ -27,8 +28,12 @@ const auth = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** standard: the engine's events with Standard Webhooks signatures; tokenview: Tokenview's transfer body and signature. */
+const format = z.enum(['standard', 'tokenview']);
+
 export const createEndpointBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
+  format: format.default('standard'),
   description: z.string().max(500).default(''),
   eventTypes: z.array(z.enum(EVENT_TYPE_NAMES as [string, ...string[]])).max(EVENT_TYPE_NAMES.length).default([]),
   filters: z.strictObject({ collectionId: z.uuid().optional(), chain: z.string().min(1).optional() }).default({}),
@@ -37,6 +42,7 @@ export const createEndpointBody = z.strictObject({
 
 export const updateEndpointBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).optional(),
+  format: format.optional(),
   description: z.string().max(500).optional(),
   eventTypes: z.array(z.enum(EVENT_TYPE_NAMES as [string, ...string[]])).max(EVENT_TYPE_NAMES.length).optional(),
   filters: z.strictObject({ collectionId: z.uuid().nullable().optional(), chain: z.string().min(1).nullable().optional() }).optional(),
@@ -66,6 +72,7 @@ function presentEndpoint(e: EndpointRow, secrets: SecretBox) {
     id: e.id,
     url: e.url,
     description: e.description,
+    format: e.format,
     eventTypes: e.event_types,
     filters: { collectionId: e.filter_collection_id ?? undefined, chain: e.filter_chain ?? undefined },
     auth: authInfo.type === 'basic' ? { type: 'basic', username: authInfo.username } : authInfo.type === 'header' ? { type: 'header', name: authInfo.name } : { type: 'none' },
@@ -87,6 +94,17 @@ export interface WebhookRoutesDeps {
 }
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+/** Tokenview's body describes a transfer: its endpoints name transfer events, and only those. */
+function checkFormat(format: 'standard' | 'tokenview', eventTypes: string[], field = 'body.eventTypes') {
+  if (format !== 'tokenview') return;
+  const others = eventTypes.filter((t) => !TOKENVIEW_EVENT_TYPES.includes(t));
+  if (eventTypes.length > 0 && others.length === 0) return;
+  throw fieldProblem([{
+    field,
+    message: `a tokenview endpoint names transfer events only, at least one of ${TOKENVIEW_EVENT_TYPES.join(', ')}${others.length ? `; not ${others.join(', ')}` : ''}`,
+  }]);
+}
 
 export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, wakeDispatcher }: WebhookRoutesDeps): Router {
   const router = Router();
@@ -111,12 +129,16 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
     res.json({ data: CATALOGUE });
   });
 
+  /** The delivery history; `url`, `request` (the body as sent), `tryTimes`, `statusCode`, `response` and `total` as Tokenview's has them. */
   router.get('/deliveries', async (req, res) => {
-    const rows = await listDeliveries(db, projectOf(res).id, parse(deliveriesQuery, req.query, 'query'));
+    const { rows, total } = await listDeliveries(db, projectOf(res).id, parse(deliveriesQuery, req.query, 'query'));
     res.json({
+      total,
       data: rows.map((d) => ({
         id: d.id, endpointId: d.endpoint_id, eventId: d.event_id, eventType: d.event_type, status: d.status, attempts: d.attempts,
         lastStatusCode: d.last_status_code, lastError: d.last_error, createdAt: new Date(d.created_at).toISOString(),
+        url: d.endpoint_url, request: bodyFor(d.endpoint_format, d.payload), tryTimes: Math.max(d.attempts - 1, 0),
+        statusCode: d.last_status_code, response: d.history.at(-1)?.response_body ?? null,
         history: d.history.map((a) => ({
           attempt: a.attempt, startedAt: new Date(a.started_at).toISOString(), statusCode: a.status_code, latencyMs: a.latency_ms,
           responseBody: a.response_body, error: a.error,
@@ -136,12 +158,13 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
 
   router.post('/', async (req, res) => {
     const body = parse(createEndpointBody, req.body);
+    checkFormat(body.format, body.eventTypes);
     await checkUrl(body.url);
     const secret = newSecret();
     const endpoint = await insertEndpoint(db, {
       id: randomUUID(), project_id: projectOf(res).id, url: body.url, description: body.description, event_types: body.eventTypes,
       filter_collection_id: body.filters.collectionId ?? null, filter_chain: body.filters.chain ?? null, auth_type: body.auth.type,
-      auth_sealed: body.auth.type === 'none' ? null : secrets.seal(JSON.stringify(body.auth)), secret_sealed: secrets.seal(secret),
+      auth_sealed: body.auth.type === 'none' ? null : secrets.seal(JSON.stringify(body.auth)), secret_sealed: secrets.seal(secret), format: body.format,
     });
     // The signing secret is shown here, once.
     res.status(201).json({ ...presentEndpoint(endpoint, secrets), secret });
@@ -170,9 +193,11 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
   router.patch('/:endpointId', async (req, res) => {
     const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
     const body = parse(updateEndpointBody, req.body);
+    checkFormat(body.format ?? endpoint.format, body.eventTypes ?? endpoint.event_types);
     if (body.url) await checkUrl(body.url);
     const updated = await updateEndpoint(db, endpoint.id, {
       url: body.url,
+      format: body.format,
       description: body.description,
       event_types: body.eventTypes,
       filter_collection_id: body.filters?.collectionId,
@@ -195,6 +220,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
     const endpoint = await endpointOf(projectOf(res).id, req.params.endpointId);
     const { eventType } = parse(testEventBody, req.body ?? {});
     const type = eventType ?? endpoint.event_types[0] ?? 'nfts.create.succeeded';
+    checkFormat(endpoint.format, [type], 'body.eventType');
     const example = CATALOGUE.find((e) => e.type === type)!.example;
     const event = { ...example, id: `evt_test_${randomUUID()}`, test: true, timestamp: Date.now() };
     const deliveryId = deliveryIdFor(event.id, endpoint.id);
