@@ -40,6 +40,6 @@ describe('bad input is told plainly, naming the field', () => {
   test('a field left out is "required"; a message the schema sets stays', () => {
     expect(refusal(createTokenTypeBody, {})).toEqual([{ field: 'body.metadata', message: 'required' }]);
     expect(refusal(mintBody, { metadata: { name: 'x' } })).toEqual([{ field: 'body.recipient', message: 'required' }]);
-    expect(refusal(createSubscriptionBody, { chain: 'anvil' })).toEqual([{ field: 'body.kind', message: 'kind must be wallet, nft, contract or chain' }]);
+    expect(refusal(createSubscriptionBody, { chain: 'anvil' })).toEqual([{ field: 'body.kind', message: 'kind must be wallet, owner, nft, contract or chain' }]);
   });
 });
