@@ -7,7 +7,7 @@ import { getProject } from '../store/projects';
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, type SignedAction } from './sign-transaction';
-import { stillPendingThen } from './still-pending';
+import { stillPending } from './still-pending';
 import { awaitConfirmed, sendSignedTransaction, stageRecorder, type BroadcastResult } from './transactions';
 import type { WaitSlots } from './wait-slots';
 
@@ -61,7 +61,7 @@ export function createBatchSendActivities(deps: ActivityDeps, waits: WaitSlots) 
       const action = await getAction(db, actionId);
       const { signer_address: from } = await getProject(db, action.project_id);
       const chain = await accountNonces(chains.provider(action.chain_id), from);
-      const nonce = await reserveNonce(db, { chainId: action.chain_id, address: from }, batchChunkHolder(actionId, chunkIndex), chain, stillPendingThen(actionId));
+      const nonce = await reserveNonce(db, { chainId: action.chain_id, address: from }, batchChunkHolder(actionId, chunkIndex), chain, { check: stillPending(actionId) });
       // Later chunks are reserved while earlier ones are on their way: the batch stays `submitted` then.
       if (chunkIndex === 0) await setActionStage(db, actionId, 'awaiting_signature');
       return nonce;

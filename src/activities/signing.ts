@@ -8,7 +8,7 @@ import { claimReleasedNonce, keepSignature, leaseAtNonce, releaseNonce, reserveN
 import type { ActivityDeps } from './deps';
 import type { PreparedAction } from './prepare';
 import { transactionSigner, transferToSelf, type SignedAction } from './sign-transaction';
-import { stillPendingThen } from './still-pending';
+import { stillPending } from './still-pending';
 import { tokenURIUpdateAdmission } from './update-order';
 
 export type { SignedAction } from './sign-transaction';
@@ -39,7 +39,7 @@ export function createSigningActivities(deps: ActivityDeps) {
     async reserveNonce(prepared: PreparedAction): Promise<number> {
       const chain = await accountNonces(chains.provider(prepared.chainId), prepared.from);
       const scope = { chainId: prepared.chainId, address: prepared.from };
-      const nonce = await reserveNonce(db, scope, prepared.actionId, chain, stillPendingThen(prepared.actionId, tokenURIUpdateAdmission(prepared)));
+      const nonce = await reserveNonce(db, scope, prepared.actionId, chain, { check: stillPending(prepared.actionId), admit: tokenURIUpdateAdmission(prepared) });
       await setActionStage(db, prepared.actionId, 'awaiting_signature', { preparedTransaction: prepared });
       return nonce;
     },

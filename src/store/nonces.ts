@@ -18,53 +18,74 @@ export interface ChainNonces {
  */
 export type NonceAdmission = (tx: Queryable) => Promise<number>;
 
+/** What decides whether a holder without a nonce gets one, and which. */
+export interface NonceRules {
+  /** Before the address's lock: throws to refuse the holder a nonce (an action no longer pending). */
+  check?: (tx: Queryable) => Promise<void>;
+  admit?: NonceAdmission;
+}
+
 /**
  * Gives the holder (an action) its nonce for (chain, address): the same one on every retry; otherwise
  * the lowest nonce released by a failed action, so no gap is left; otherwise the next unused one, moved
  * past any transactions the address sent outside the engine.
  */
-export async function reserveNonce(
-  db: Database, scope: NonceScope, holder: string, chain: ChainNonces, admit?: NonceAdmission,
-): Promise<number> {
+export async function reserveNonce(db: Database, scope: NonceScope, holder: string, chain: ChainNonces, rules: NonceRules = {}): Promise<number> {
+  try {
+    return await reserveOnce(db, scope, holder, chain, rules);
+  } catch (err) {
+    // Two runs of the same steps at once (a workflow task given to another worker while the first still ran
+    // it): the other took the holder's lease first, and asking again finds it. One lease, one nonce.
+    if (!isHolderTaken(err)) throw err;
+    return reserveOnce(db, scope, holder, chain, rules);
+  }
+}
+
+const isHolderTaken = (err: unknown) => (err as { code?: string }).code === '23505' && String((err as Error).message).includes('nonce_leases_holder_key');
+
+async function reserveOnce(db: Database, scope: NonceScope, holder: string, chain: ChainNonces, rules: NonceRules): Promise<number> {
   const address = scope.address.toLowerCase();
   return db.transaction(async (tx) => {
-    await tx.query('INSERT INTO signer_nonces (chain_id, address, next_nonce) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-      scope.chainId, address, chain.pending,
-    ]);
-    const [counter] = await tx.query<{ next_nonce: number }>(
-      'SELECT next_nonce FROM signer_nonces WHERE chain_id = $1 AND address = $2 FOR UPDATE',
-      [scope.chainId, address],
-    );
-    // Looked up under the address's lock: two runs of the same steps at once (a workflow task given to another
-    // worker while the first still ran it) must find one lease, not take a nonce each and send twice.
     const [held] = await tx.query<{ nonce: number }>('SELECT nonce FROM nonce_leases WHERE holder = $1', [holder]);
     if (held) return held.nonce;
-    // Leases below the mined count are settled: broadcast ones are done, released ones were used elsewhere. An
-    // action still pending keeps its lease, so its steps running again after a crash find the nonce they used.
-    await tx.query(
-      `DELETE FROM nonce_leases l WHERE chain_id = $1 AND address = $2 AND nonce < $3 AND state <> 'reserved'
-         AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = l.holder AND a.status = 'pending')`,
-      [scope.chainId, address, chain.latest],
+    await rules.check?.(tx);
+    // The address's lock, held from here to the commit: a burst of mints from one signer queues on it, so
+    // what runs under it is two statements and the commit (an admission adds its own).
+    const [counter] = await tx.query<{ next_nonce: number }>(
+      `INSERT INTO signer_nonces (chain_id, address, next_nonce) VALUES ($1, $2, $3)
+       ON CONFLICT (chain_id, address) DO UPDATE SET next_nonce = signer_nonces.next_nonce RETURNING next_nonce`,
+      [scope.chainId, address, chain.pending],
     );
-    const lowest = admit ? await admit(tx) : 0;
-    const [released] = await tx.query<{ nonce: number }>(
-      `SELECT nonce FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND state = 'released' AND nonce >= $3 ORDER BY nonce LIMIT 1`,
-      [scope.chainId, address, lowest],
+    const lowest = rules.admit ? await rules.admit(tx) : 0;
+    // In one statement: leases below the mined count are settled and go (broadcast ones are done, released ones
+    // were used elsewhere; an action still pending keeps its lease, so its steps running again after a crash
+    // find the nonce they used); then the lowest nonce a failed action released is taken, else the next unused
+    // one, moved past any transactions the address sent outside the engine.
+    const [taken] = await tx.query<{ nonce: number }>(
+      `WITH pruned AS (
+         DELETE FROM nonce_leases l WHERE chain_id = $1 AND address = $2 AND nonce < $3 AND state <> 'reserved'
+           AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = l.holder AND a.status = 'pending')
+         RETURNING nonce
+       ), released AS (
+         SELECT nonce FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND state = 'released' AND nonce >= $5
+           AND nonce NOT IN (SELECT nonce FROM pruned)
+         ORDER BY nonce LIMIT 1
+       ), claimed AS (
+         UPDATE nonce_leases l SET state = 'reserved', holder = $4, tx_hash = NULL, signed_transaction = NULL, updated_at = now()
+         FROM released r WHERE l.chain_id = $1 AND l.address = $2 AND l.nonce = r.nonce
+         RETURNING l.nonce
+       ), counted AS (
+         UPDATE signer_nonces SET next_nonce = $6::bigint + 1
+         WHERE chain_id = $1 AND address = $2 AND NOT EXISTS (SELECT 1 FROM released)
+       ), leased AS (
+         INSERT INTO nonce_leases (chain_id, address, nonce, holder, state)
+         SELECT $1, $2, $6::bigint, $4, 'reserved' WHERE NOT EXISTS (SELECT 1 FROM released)
+         RETURNING nonce
+       )
+       SELECT nonce FROM claimed UNION ALL SELECT nonce FROM leased`,
+      [scope.chainId, address, chain.latest, holder, lowest, Math.max(counter.next_nonce, chain.pending)],
     );
-    if (released) {
-      await tx.query(
-        `UPDATE nonce_leases SET state = 'reserved', holder = $4, tx_hash = NULL, signed_transaction = NULL, updated_at = now()
-         WHERE chain_id = $1 AND address = $2 AND nonce = $3`,
-        [scope.chainId, address, released.nonce, holder],
-      );
-      return released.nonce;
-    }
-    const nonce = Math.max(counter.next_nonce, chain.pending);
-    await tx.query('UPDATE signer_nonces SET next_nonce = $3 WHERE chain_id = $1 AND address = $2', [scope.chainId, address, nonce + 1]);
-    await tx.query(`INSERT INTO nonce_leases (chain_id, address, nonce, holder, state) VALUES ($1, $2, $3, $4, 'reserved')`, [
-      scope.chainId, address, nonce, holder,
-    ]);
-    return nonce;
+    return taken.nonce;
   });
 }
 

@@ -31,11 +31,11 @@ describe.each(databaseBackends)('nonce leases on %s', (_name, open) => {
     let leave!: () => void;
     const entered = new Promise<void>((r) => (inside = r));
     const gate = new Promise<void>((r) => (leave = r));
-    const first = reserveNonce(db, scope, 'twice', chain(0), async () => {
+    const first = reserveNonce(db, scope, 'twice', chain(0), { admit: async () => {
       inside();
       await gate;
       return 0;
-    });
+    } });
     await entered;
     const second = reserveNonce(db, scope, 'twice', chain(0));
     await new Promise((r) => setTimeout(r, 200));
@@ -104,8 +104,8 @@ describe.each(databaseBackends)('nonce leases on %s', (_name, open) => {
     await reserveNonce(db, scope, 'low', chain(0));
     await reserveNonce(db, scope, 'high', chain(0));
     await releaseNonce(db, 'low');
-    await expect(reserveNonce(db, scope, 'refused', chain(0), async () => { throw new Error('refused'); })).rejects.toThrow('refused');
-    expect(await reserveNonce(db, scope, 'above-high', chain(0), async () => 2)).toBe(2);
+    await expect(reserveNonce(db, scope, 'refused', chain(0), { admit: async () => { throw new Error('refused'); } })).rejects.toThrow('refused');
+    expect(await reserveNonce(db, scope, 'above-high', chain(0), { admit: async () => 2 })).toBe(2);
     expect(await reserveNonce(db, scope, 'any', chain(0))).toBe(0);
     expect(await reserveNonce(db, scope, 'refused', chain(0))).toBe(3);
   });
