@@ -32,11 +32,21 @@ export function findTemporalCli(log: (msg: string) => void = () => undefined): s
 /**
  * The environment to run the Temporal CLI in so it talks to the engine's Temporal: the CLI reads
  * TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (and TEMPORAL_API_KEY, TEMPORAL_TLS) as the engine does; without
- * TEMPORAL_ADDRESS, the embedded dev server's port.
+ * TEMPORAL_ADDRESS, the embedded dev server's port. The engine's TLS file settings go under the CLI's names.
  */
 export function temporalCliEnvironment(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_PORT' | 'TEMPORAL_NAMESPACE'>,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_PORT' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TLS_CERT_PATH' | 'TEMPORAL_TLS_KEY_PATH' | 'TEMPORAL_TLS_CA_PATH'>,
   env: NodeJS.ProcessEnv,
 ): NodeJS.ProcessEnv {
-  return { ...env, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`, TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE };
+  const tls = {
+    TEMPORAL_TLS_CLIENT_CERT_PATH: config.TEMPORAL_TLS_CERT_PATH,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: config.TEMPORAL_TLS_KEY_PATH,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: config.TEMPORAL_TLS_CA_PATH,
+  };
+  return {
+    ...env,
+    ...Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined)),
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`,
+    TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
+  };
 }

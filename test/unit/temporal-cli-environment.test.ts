@@ -11,4 +11,15 @@ describe('npm run temporal: the CLI pointed at the engine', () => {
     const given = { TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_API_KEY: 'k', HOME: '/home/me' };
     expect(temporalCliEnvironment(loadConfig(given), given)).toEqual({ ...given, TEMPORAL_NAMESPACE: 'default' });
   });
+
+  test("the engine's TLS files go under the CLI's own names (TEMPORAL_TLS_SERVER_NAME and TEMPORAL_TLS are the same for both)", () => {
+    const given = {
+      TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+      TEMPORAL_TLS_CERT_PATH: '/certs/client.pem', TEMPORAL_TLS_KEY_PATH: '/certs/client.key', TEMPORAL_TLS_CA_PATH: '/certs/ca.pem',
+    };
+    expect(temporalCliEnvironment(loadConfig(given), given)).toEqual({
+      ...given, TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: '/certs/client.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: '/certs/client.key', TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/certs/ca.pem',
+    });
+  });
 });
