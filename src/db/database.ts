@@ -81,7 +81,8 @@ export async function openEmbedded(dir: string): Promise<Database> {
           return pglite.call<R[]>({ op: 'txQuery', tx, sql, params });
         } });
       } catch (err) {
-        await pglite.call({ op: 'rollback', tx });
+        // The statement's own error is the one to report; the thread frees the connection either way.
+        await pglite.call({ op: 'rollback', tx }).catch(() => undefined);
         throw err;
       }
       await pglite.call({ op: 'commit', tx });
