@@ -34,10 +34,11 @@ async function recordOutcome(db: Database, urls: ApiUrls, actionId: string, outc
 export function actionFinisher({ db, urls, metrics, wakeDispatcher }: Pick<ActivityDeps, 'db' | 'urls' | 'metrics' | 'wakeDispatcher'>) {
   return async function finish(actionId: string, outcome: ActionOutcome): Promise<FinalStatus> {
     const recordedNow = await recordOutcome(db, urls, actionId, outcome);
+    // The event is in the outbox: its first delivery need not wait for the read below.
+    if (recordedNow) wakeDispatcher();
     // The stored status, which an earlier attempt may have recorded already.
     const action = await getAction(db, actionId);
     if (recordedNow) {
-      wakeDispatcher();
       metrics.actionsFinished.inc({ type: action.payload.type, status: action.status });
       log.info('action finished', { type: action.payload.type, status: action.status, ...(action.status === 'failed' ? { reason: action.error?.reason } : {}) });
     }
