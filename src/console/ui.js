@@ -30,6 +30,21 @@ export function usePoll(load, deps, everyMs) {
   return { ...state, reload: () => setTick((t) => t + 1) };
 }
 
+/** Runs a change the user asked for, then `reload`; the error it met, if any, to show. */
+export function useAction(reload) {
+  const [actionError, setActionError] = useState();
+  const act = async (call) => {
+    setActionError(undefined);
+    try {
+      await call();
+      reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+  return { act, actionError };
+}
+
 export const time = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 export const shortId = (id) => (id ? `${id.slice(0, 8)}…` : '—');
 

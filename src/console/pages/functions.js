@@ -1,19 +1,9 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { html, usePoll, time, ErrorNote } from '../ui.js';
+import { html, usePoll, useAction, time, ErrorNote } from '../ui.js';
 
 export function FunctionsPage() {
   const { data, error, reload } = usePoll(() => api('GET', 'v1/functions?limit=100'), [], 5000);
-  const [actionError, setActionError] = useState();
-  const act = async (call) => {
-    setActionError(undefined);
-    try {
-      await call();
-      reload();
-    } catch (err) {
-      setActionError(err);
-    }
-  };
+  const { act, actionError } = useAction(reload);
   return html`
     <h1>Functions</h1>
     <p class="help">Your service, called before (pre) or after (post) a write route of the API.</p>

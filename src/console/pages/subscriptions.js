@@ -1,6 +1,5 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { html, usePoll, time, StatusBadge, ErrorNote } from '../ui.js';
+import { html, usePoll, useAction, time, StatusBadge, ErrorNote } from '../ui.js';
 
 const watched = (s) => ({
   wallet: `wallet ${s.address} (${s.direction})`,
@@ -11,16 +10,7 @@ const watched = (s) => ({
 
 export function SubscriptionsPage() {
   const { data, error, reload } = usePoll(() => api('GET', 'v1/subscriptions?limit=100'), [], 5000);
-  const [actionError, setActionError] = useState();
-  const act = async (call) => {
-    setActionError(undefined);
-    try {
-      await call();
-      reload();
-    } catch (err) {
-      setActionError(err);
-    }
-  };
+  const { act, actionError } = useAction(reload);
   return html`
     <h1>Chain event subscriptions</h1>
     <${ErrorNote} error=${error || actionError} />
