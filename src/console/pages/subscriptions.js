@@ -3,6 +3,7 @@ import { html, usePoll, useAction, time, StatusBadge, ErrorNote } from '../ui.js
 
 const watched = (s) => ({
   wallet: `wallet ${s.address} (${s.direction})`,
+  owner: `NFTs held by ${s.address}`,
   nft: `token ${s.tokenId} of ${s.contractAddress}`,
   contract: `contract ${s.contractAddress}`,
   chain: 'metadata updates of every contract',
