@@ -1,4 +1,5 @@
 import type { JsonRpcProvider, TransactionReceipt } from 'ethers';
+import { HeadCadence } from './head-cadence';
 
 interface ScannedBlock {
   number: number;
@@ -25,7 +26,7 @@ const RECEIPTS_KEPT = 2_000;
  * Follows one chain's canonical head for everyone in the process: each new block is read once (header and
  * transaction hashes), its parent hash checked against the block before it, so a reorg unwinds what it
  * replaced; callers waiting for a transaction are answered when it is deep enough on the canonical chain.
- * It polls only while someone waits.
+ * It polls only while someone waits, looking again when the chain's next block is due.
  */
 export class ChainFollower {
   private readonly blocks = new Map<number, ScannedBlock>();
@@ -38,8 +39,11 @@ export class ChainFollower {
   private lastScanned = -1;
   private running?: Promise<void>;
   private stopped = false;
+  private readonly cadence: HeadCadence;
 
-  constructor(private readonly provider: JsonRpcProvider, private readonly pollIntervalMs: number) {}
+  constructor(private readonly provider: JsonRpcProvider, pollIntervalMs: number) {
+    this.cadence = new HeadCadence(pollIntervalMs);
+  }
 
   /**
    * The receipt once the transaction has `confirmations` blocks on the canonical chain (its own included),
@@ -110,7 +114,7 @@ export class ChainFollower {
         // The node is unreachable for now: the waiters' own time limits decide what happens meanwhile.
       }
       for (const waiter of [...this.waiters]) this.settle(waiter);
-      await new Promise((r) => setTimeout(r, this.pollIntervalMs));
+      await new Promise((r) => setTimeout(r, this.cadence.next(this.lastScanned, performance.now())));
     }
   }
 
