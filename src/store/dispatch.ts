@@ -19,14 +19,15 @@ export type NewDelivery = Pick<DeliveryRow, 'id' | 'project_id' | 'endpoint_id' 
  * Turns outbox events into deliveries in one transaction: `plan` says which deliveries each event gets
  * (from the endpoints of its project); the events are then marked dispatched. Events another dispatcher
  * holds are skipped; a delivery that exists already is kept as it is. With `holdMs`, the new pending
- * deliveries are held for the caller, who sends them (they are returned), as claimFirstAttempts would.
+ * deliveries are held for the caller, who sends them (they are returned, with the endpoints as read), as
+ * claimFirstAttempts would.
  */
 export async function dispatchOutboxEvents(
   db: Database,
   limit: number,
   plan: (event: OutboxEvent, endpoints: EndpointRow[]) => NewDelivery[],
   opts: { onlyActionId?: string; holdMs?: number } = {},
-): Promise<{ events: number; deliveries: DeliveryRow[] }> {
+): Promise<{ events: number; deliveries: DeliveryRow[]; endpoints: EndpointRow[] }> {
   const { onlyActionId, holdMs } = opts;
   return db.transaction(async (tx) => {
     const events = await tx.query<OutboxEvent>(
@@ -35,7 +36,7 @@ export async function dispatchOutboxEvents(
        WHERE o.dispatched_at IS NULL AND ($2::text IS NULL OR o.action_id = $2) ORDER BY o.created_at LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
       [limit, onlyActionId ?? null],
     );
-    if (events.length === 0) return { events: 0, deliveries: [] };
+    if (events.length === 0) return { events: 0, deliveries: [], endpoints: [] };
     const endpoints = await tx.query<EndpointRow>(
       `SELECT * FROM webhook_endpoints WHERE project_id = ANY($1) AND status IN ('active', 'paused') ORDER BY id`,
       [[...new Set(events.map((e) => e.project_id))]],
@@ -43,7 +44,7 @@ export async function dispatchOutboxEvents(
     const deliveries = events.flatMap((event) => plan(event, endpoints.filter((e) => e.project_id === event.project_id)));
     const inserted = await insertDeliveries(tx, deliveries, holdMs);
     await tx.query('UPDATE outbox_events SET dispatched_at = now() WHERE id = ANY($1)', [events.map((e) => e.id)]);
-    return { events: events.length, deliveries: inserted };
+    return { events: events.length, deliveries: inserted, endpoints };
   });
 }
 

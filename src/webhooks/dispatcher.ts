@@ -3,7 +3,7 @@ import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import { claimFirstAttempts, dispatchOutboxEvents, holdDeliveries, recordFirstAttempts, type FirstAttempt } from '../store/dispatch';
 import type { NewOutboxEvent } from '../store/outbox';
-import { getEndpoint, type DeliveryRow } from '../store/webhooks';
+import { getEndpoint, type DeliveryRow, type EndpointRow } from '../store/webhooks';
 import { attemptDelivery, attemptOutcome } from './attempt';
 import { recordEndpointHealth } from './endpoint-health';
 import { attemptExhaustedEvent } from './operational-events';
@@ -36,7 +36,10 @@ const HANDOFF_PARALLELISM = 16;
 const QUEUED_AT_MOST = 2_000;
 /** A delivery whose retry workflow could not be started is left for this long, then attempted again. */
 const HANDOFF_RETRY_MS = 30_000;
-/** A batch still being sent after this long reads its endpoint again: it may have been deleted, paused or disabled. */
+/**
+ * An endpoint read longer ago than this is read again before a batch is sent, and during it: it may have been
+ * deleted, paused or disabled.
+ */
 const ENDPOINT_RECHECK_MS = 1_000;
 
 interface EndpointQueue {
@@ -57,6 +60,8 @@ export class WebhookDispatcher {
   private readonly failingUntil = new Map<string, number>();
   /** Until when an endpoint asked to be left alone (Retry-After): its deliveries handed off meanwhile wait too. */
   private readonly askedUntil = new Map<string, number>();
+  /** Endpoints as the last dispatch read them, so a batch sent right after does not read its endpoint again. */
+  private readonly endpointsRead = new Map<string, { endpoint: EndpointRow; at: number }>();
   private readonly holdMs: number;
   private stopped = false;
   private heldAt = Date.now();
@@ -94,11 +99,16 @@ export class WebhookDispatcher {
       try {
         await this.renewHolds();
         const full = [...this.queues].filter(([, q]) => q.pending.length >= QUEUE_PER_ENDPOINT).map(([id]) => id);
-        const claimed = await claimFirstAttempts(this.deps.db, CLAIMS_PER_ROUND, this.holdMs, full);
-        // New deliveries come back already held by this dispatcher, queued after the older ones just claimed.
-        const { events, deliveries } = this.queuedIds().length < QUEUED_AT_MOST
-          ? await dispatchOutboxEvents(this.deps.db, EVENTS_PER_ROUND, planDeliveries, { holdMs: this.holdMs })
-          : { events: 0, deliveries: [] };
+        const t0 = Date.now();
+        // Side by side: deliveries the dispatch inserts are held, and not visible before it commits, so the
+        // claim cannot take them. New deliveries are queued after the older ones claimed.
+        const [claimed, { events, deliveries, endpoints }] = await Promise.all([
+          claimFirstAttempts(this.deps.db, CLAIMS_PER_ROUND, this.holdMs, full),
+          this.queuedIds().length < QUEUED_AT_MOST
+            ? dispatchOutboxEvents(this.deps.db, EVENTS_PER_ROUND, planDeliveries, { holdMs: this.holdMs })
+            : { events: 0, deliveries: [], endpoints: [] },
+        ]);
+        for (const endpoint of endpoints) this.endpointsRead.set(endpoint.id, { endpoint, at: t0 });
         for (const delivery of [...claimed, ...deliveries]) this.enqueue(delivery);
         found = events > 0 || claimed.length > 0;
       } catch (err) {
@@ -151,24 +161,48 @@ export class WebhookDispatcher {
     });
   }
 
+  /**
+   * Sends the queue's batches one after the other; each batch is recorded while the next is being sent (the
+   * deliveries stay held until then), so a delivery does not wait for the batch before it to be written.
+   */
   private async drain(endpointId: string, queue: EndpointQueue) {
-    while (queue.pending.length > 0 && !this.stopped) {
-      let handled = SEND_BATCH;
-      try {
-        handled = await this.sendBatch(endpointId, queue.pending.slice(0, SEND_BATCH));
-      } catch (err) {
-        // Left held: they are taken up again once the hold expires.
-        this.deps.log('webhook first attempts could not be recorded', { endpointId, error: (err as Error).message });
+    const failed = (err: unknown) => {
+      // Left held: they are taken up again once the hold expires.
+      this.deps.log('webhook first attempts could not be recorded', { endpointId, error: (err as Error).message });
+    };
+    let recording: Promise<void> = Promise.resolve();
+    do {
+      while (queue.pending.length > 0 && !this.stopped) {
+        let handled = SEND_BATCH;
+        try {
+          const sent = await this.sendBatch(endpointId, queue.pending.slice(0, SEND_BATCH));
+          handled = sent.handled;
+          await recording;
+          recording = sent.record().catch(failed);
+        } catch (err) {
+          failed(err);
+        }
+        for (const d of queue.pending.splice(0, handled)) queue.ids.delete(d.id);
       }
-      for (const d of queue.pending.splice(0, handled)) queue.ids.delete(d.id);
-    }
+      // Deliveries queued while the last batch was being recorded are this drain's too.
+      await recording;
+    } while (queue.pending.length > 0 && !this.stopped);
   }
 
-  /** Sends a batch in order and records it; returns how many were handled (fewer when stopping). */
-  private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<number> {
+  /**
+   * Sends a batch in order; answers how many were handled (fewer when stopping) and how to record them
+   * (retry workflows started, attempts written, endpoint health).
+   */
+  private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<{ handled: number; record(): Promise<void> }> {
     const { db, secrets, settings, metrics } = this.deps;
-    let endpoint = await getEndpoint(db, endpointId);
-    let endpointReadAt = Date.now();
+    const read = this.endpointsRead.get(endpointId);
+    this.endpointsRead.delete(endpointId);
+    let endpoint = read?.endpoint;
+    let endpointReadAt = read?.at ?? 0;
+    if (Date.now() - endpointReadAt > ENDPOINT_RECHECK_MS) {
+      endpoint = await getEndpoint(db, endpointId);
+      endpointReadAt = Date.now();
+    }
     const results: FirstAttempt[] = [];
     const exhausted: NewOutboxEvent[] = [];
     const handOffs: [string, number, number[], number?][] = [];
@@ -217,23 +251,25 @@ export class WebhookDispatcher {
       }
       results.push({ deliveryId: delivery.id, attempt: { startedAt, ...sent }, next });
     }
-    // Workflows first: a crash before the results are written repeats a first attempt, never loses a retry.
-    // A delivery whose workflow could not be started is held a while, then its first attempt is made again.
-    const notHandedOff = new Set<string>();
-    await inParallel(handOffs, HANDOFF_PARALLELISM, async ([id, firstAttempt, schedule, retryAfterMs]) => {
-      try {
-        await this.deps.handOff(id, firstAttempt, schedule, retryAfterMs);
-      } catch (err) {
-        notHandedOff.add(id);
-        this.deps.log('could not start a webhook delivery workflow', { deliveryId: id, error: (err as Error).message });
-      }
-    });
-    await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)), exhausted);
-    if (notHandedOff.size > 0) await holdDeliveries(db, [...notHandedOff], HANDOFF_RETRY_MS);
-    const disabled = health !== undefined && await recordEndpointHealth(db, endpointId, health, healthSince, settings.disableAfterMs);
-    if (disabled || exhausted.length > 0) this.wake();
-    for (const r of results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
-    return results.length;
+    const record = async () => {
+      // Workflows first: a crash before the results are written repeats a first attempt, never loses a retry.
+      // A delivery whose workflow could not be started is held a while, then its first attempt is made again.
+      const notHandedOff = new Set<string>();
+      await inParallel(handOffs, HANDOFF_PARALLELISM, async ([id, firstAttempt, schedule, retryAfterMs]) => {
+        try {
+          await this.deps.handOff(id, firstAttempt, schedule, retryAfterMs);
+        } catch (err) {
+          notHandedOff.add(id);
+          this.deps.log('could not start a webhook delivery workflow', { deliveryId: id, error: (err as Error).message });
+        }
+      });
+      await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)), exhausted);
+      if (notHandedOff.size > 0) await holdDeliveries(db, [...notHandedOff], HANDOFF_RETRY_MS);
+      const disabled = health !== undefined && await recordEndpointHealth(db, endpointId, health, healthSince, settings.disableAfterMs);
+      if (disabled || exhausted.length > 0) this.wake();
+      for (const r of results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
+    };
+    return { handled: results.length, record };
   }
 }
 
