@@ -58,13 +58,14 @@ async function reserveOnce(db: Database, scope: NonceScope, holder: string, chai
     );
     const lowest = rules.admit ? await rules.admit(tx) : 0;
     // In one statement: leases below the mined count are settled and go (broadcast ones are done, released ones
-    // were used elsewhere; an action still pending keeps its lease, so its steps running again after a crash
-    // find the nonce they used); then the lowest nonce a failed action released is taken, else the next unused
-    // one, moved past any transactions the address sent outside the engine.
+    // were used elsewhere; an action still pending keeps its leases, its own and its batch chunks'
+    // `<actionId>:<chunk>`, so its steps running again after a crash find the nonces they used); then the lowest
+    // nonce a failed action released is taken, else the next unused one, moved past any transactions the
+    // address sent outside the engine.
     const [taken] = await tx.query<{ nonce: number }>(
       `WITH pruned AS (
          DELETE FROM nonce_leases l WHERE chain_id = $1 AND address = $2 AND nonce < $3 AND state <> 'reserved'
-           AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = l.holder AND a.status = 'pending')
+           AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = split_part(l.holder, ':', 1) AND a.status = 'pending')
          RETURNING nonce
        ), released AS (
          SELECT nonce FROM nonce_leases WHERE chain_id = $1 AND address = $2 AND state = 'released' AND nonce >= $5
@@ -200,8 +201,8 @@ export async function leasesFrom(db: Queryable, scope: NonceScope, fromNonce: nu
 
 /**
  * Takes a nonce that blocks later transactions for a gap filler: one never given out, released, or held
- * for `staleMs` without change by a holder that is no pending action. Under the address's lock, as
- * reserveNonce takes released nonces, so of everyone after the nonce one gets it.
+ * for `staleMs` without change by a holder that is no pending action nor a chunk of one. Under the address's
+ * lock, as reserveNonce takes released nonces, so of everyone after the nonce one gets it.
  */
 export async function claimNonceGap(db: Database, scope: NonceScope, nonce: number, holder: string, staleMs: number): Promise<boolean> {
   const address = scope.address.toLowerCase();
@@ -211,7 +212,7 @@ export async function claimNonceGap(db: Database, scope: NonceScope, nonce: numb
       `UPDATE nonce_leases l SET state = 'reserved', holder = $4, tx_hash = NULL, signed_transaction = NULL, updated_at = now()
        WHERE chain_id = $1 AND address = $2 AND nonce = $3
          AND (state = 'released' OR (updated_at < now() - make_interval(secs => $5::float8 / 1000)
-           AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = l.holder AND a.status = 'pending')))
+           AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = split_part(l.holder, ':', 1) AND a.status = 'pending')))
        RETURNING nonce`,
       [scope.chainId, address, nonce, holder, staleMs],
     );

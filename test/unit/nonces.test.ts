@@ -1,5 +1,8 @@
 import type { Database } from '../../src/db/database';
+import { randomUUID } from 'node:crypto';
 import { migrate } from '../../src/db/migrate';
+import { finishAction, insertAction } from '../../src/store/actions';
+import { createProject } from '../../src/store/projects';
 import { claimReleasedNonce, discardNonce, keepSignature, leaseAtNonce, markNonceBroadcast, releaseNonce, reserveNonce, unmarkNonceBroadcast } from '../../src/store/nonces';
 import { databaseBackends } from '../support/databases';
 
@@ -86,6 +89,26 @@ describe.each(databaseBackends)('nonce leases on %s', (_name, open) => {
     await unmarkNonceBroadcast(db, 'unsent');
     expect(await releaseNonce(db, 'unsent')).toEqual({ nonce: 0, blocksLater: false });
     expect(await reserveNonce(db, scope, 'after-unsent', chain(0))).toBe(0);
+  });
+
+  test('a pending action keeps the leases of its own and of its batch chunks after they are mined; a finished one gives them up', async () => {
+    const { projectId } = await createProject(db, { name: 'leases', signerUrl: 'http://signer.invalid', signerAddress: scope.address, signerSecretSealed: 'x' });
+    const batch = randomUUID();
+    await insertAction(db, {
+      id: batch, projectId, type: 'nfts.createBatch', chain: 'anvil', chainId: 1, collectionId: randomUUID(), resourceId: batch,
+      idempotencyKey: null, requestHash: 'h', payload: { type: 'nfts.createBatch', tokenTypeId: null },
+    } as never);
+    for (const chunk of [0, 1]) {
+      expect(await reserveNonce(db, scope, `${batch}:${chunk}`, chain(0))).toBe(chunk);
+      await markNonceBroadcast(db, `${batch}:${chunk}`);
+    }
+    // Both mined: a crash that runs the chunks' steps again finds the nonces they were sent with.
+    await reserveNonce(db, scope, 'later', chain(2));
+    expect(await reserveNonce(db, scope, `${batch}:0`, chain(3))).toBe(0);
+    expect(await reserveNonce(db, scope, `${batch}:1`, chain(3))).toBe(1);
+    await finishAction(db, batch, { status: 'succeeded' } as never);
+    await reserveNonce(db, scope, 'after', chain(3));
+    expect(await leaseAtNonce(db, `${batch}:0`, 0)).toBeUndefined();
   });
 
   test('transactions sent outside the engine move the counter past them', async () => {
