@@ -38,7 +38,8 @@ describe('workflow determinism', () => {
       // A delivery recorded before jitter and Retry-After.
       'plain-schedule-webhook-delivery-retried.json',
       'batch-mint-erc1155.json', 'batch-mint-signer-rejected.json',
-      // Batches recorded before chunks were recorded as they confirmed.
+      // Batches recorded before chunks were signed inside the workflow task, and before they were recorded as they confirmed.
+      'remote-signer-batch-mint-erc1155.json', 'remote-signer-batch-mint-signer-rejected.json',
       'record-at-end-batch-mint-erc1155.json', 'record-at-end-batch-mint-signer-rejected.json',
     ]));
   });
