@@ -35,11 +35,20 @@ export async function submitAction(
   action: Omit<NewAction, 'id'> & { id: string },
   writeResources: (tx: Queryable) => Promise<void>,
 ): Promise<{ action: ActionRow; replayed: boolean }> {
-  const { row, created } = await deps.db.transaction(async (tx) => {
+  return submitStored(deps, action, () => deps.db.transaction(async (tx) => {
     const inserted = await insertAction(tx, action);
     if (inserted.created) await writeResources(tx);
     return inserted;
-  });
+  }));
+}
+
+/** As submitAction, for an action whose `store` writes it with its resources itself (all or nothing). */
+export async function submitStored(
+  deps: SubmitDeps,
+  action: Pick<NewAction, 'requestHash'>,
+  store: () => Promise<{ row: ActionRow; created: boolean }>,
+): Promise<{ action: ActionRow; replayed: boolean }> {
+  const { row, created } = await store();
   if (!created && row.request_hash !== action.requestHash) {
     throw new Problem(422, 'idempotency_key_reused', 'Idempotency-Key already used for another request',
       `Action ${row.id} was created with this key from a different request; use a new key`, { actionId: row.id });

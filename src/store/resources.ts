@@ -72,19 +72,6 @@ export async function releaseSupply(tx: Queryable, table: 'collections' | 'token
   await tx.query(`UPDATE ${table} SET reserved_supply = reserved_supply - $2::numeric WHERE id = $1`, [id, amount]);
 }
 
-export async function insertNft(
-  tx: Queryable,
-  n: { id: string; projectId: string; collectionId: string; tokenTypeId: string | null; recipient: string; amount: string;
-    actionId: string; metadata: OpenSeaMetadata },
-) {
-  await tx.query(
-    `INSERT INTO nfts (id, project_id, collection_id, token_type_id, recipient, amount, status, action_id)
-     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) ON CONFLICT (id) DO NOTHING`,
-    [n.id, n.projectId, n.collectionId, n.tokenTypeId, n.recipient, n.amount, n.actionId],
-  );
-  await insertNftMetadata(tx, n.id, 1, n.metadata);
-}
-
 export async function insertNftMetadata(tx: Queryable, nftId: string, version: number, metadata: OpenSeaMetadata) {
   await tx.query('INSERT INTO nft_metadata (nft_id, version, metadata) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
     nftId,

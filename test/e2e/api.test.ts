@@ -199,12 +199,16 @@ describe('API contract: bad input, idempotency, project isolation', () => {
   test('the same Idempotency-Key returns the same action; reused with another body it is refused', async () => {
     const body = { recipient: ALICE, metadata: { name: 'Once' } };
     const headers = { 'idempotency-key': `mint-${Date.now()}` };
+    const supplyUsed = async () => BigInt((await h.request('GET', `/v1/collections/${erc721.id}`)).body.supplyUsed);
+    const usedBefore = await supplyUsed();
     const first = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, body, headers);
     const second = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, body, headers);
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(second.body.actionId).toBe(first.body.actionId);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
+    // The replay took no supply of its own.
+    expect(await supplyUsed()).toBe(usedBefore + 1n);
     const done = await h.waitForAction(first.body.actionId);
     expect(done.status).toBe('succeeded');
     const third = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, body, headers);
@@ -215,6 +219,16 @@ describe('API contract: bad input, idempotency, project isolation', () => {
     const other = await h.request('POST', `/v1/collections/${erc721.id}/nfts`, { ...body, metadata: { name: 'Twice' } }, headers);
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ code: 'idempotency_key_reused', actionId: first.body.actionId });
+  });
+
+  test('concurrent mints beyond maxSupply: exactly as many as it allows are accepted, the rest refused with nothing stored', async () => {
+    const type = await h.request('POST', `/v1/collections/${erc1155.id}/token-types`, { metadata: { name: 'Three' }, maxSupply: 3, fungible: false });
+    const tokenTypeId = (await h.waitForAction(type.body.actionId)).resource.id;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => h.request('POST', `/v1/collections/${erc1155.id}/nfts`, { recipient: ALICE, tokenTypeId })));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 202, 202, 409, 409, 409, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'max_supply_exceeded')).toBe(true);
+    expect((await h.request('GET', `/v1/collections/${erc1155.id}/token-types/${tokenTypeId}`)).body.supplyUsed).toBe('3');
+    expect(await h.db.query('SELECT id FROM nfts WHERE token_type_id = $1', [tokenTypeId])).toHaveLength(3);
   });
 
   test("a project never sees or writes another project's actions and collections", async () => {

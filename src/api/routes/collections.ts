@@ -5,9 +5,10 @@ import type { ChainRegistry } from '../../chain/chains';
 import type { CollectionRow, OpenSeaMetadata, TokenTypeRow } from '../../domain';
 import { setUpdateMetadataVersion } from '../../store/actions';
 import { insertBatchMintItems } from '../../store/batch-mints';
+import { acceptMint, isSupplyExceeded } from '../../store/mint-acceptance';
 import { lastActionStatuses, nftStatuses } from '../../store/resource-status';
 import {
-  findCollection, findNft, findNftMetadata, findTokenType, insertCollection, insertNft, insertNftMetadata, insertTokenType,
+  findCollection, findNft, findNftMetadata, findTokenType, insertCollection, insertNftMetadata, insertTokenType,
   listCollections, listNfts, listTokenTypes, nextNftMetadataVersion, reserveSupply,
 } from '../../store/resources';
 import { projectOf } from '../auth';
@@ -15,7 +16,7 @@ import { presentAction, presentCollection, presentNft, presentTokenType } from '
 import { fieldProblem, notFound, parseInput as parse, Problem, type FieldError } from '../problem';
 import { batchMintBody, createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, listQuery, mintBody, updateNftBody } from '../schemas';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { actionIdFor, requestHash, submitAction, type SubmitDeps } from '../submit-action';
+import { actionIdFor, requestHash, submitAction, submitStored, type SubmitDeps } from '../submit-action';
 
 /** ERC-1155 contract version 2 packs a type's maxSupply and minted count into one storage slot. */
 const MAX_TOKEN_TYPE_SUPPLY = 2n ** 120n - 1n;
@@ -180,18 +181,15 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     const actionId = actionIdFor(project.id, key);
     const nftId = randomUUID();
     const supply = body.tokenTypeId ? { table: 'token_types' as const, id: body.tokenTypeId } : { table: 'collections' as const, id: collection.id };
-    accepted(res, await submitAction(deps, {
-      id: actionId, projectId: project.id, type: 'nfts.create', chain: collection.chain, chainId: collection.chain_id,
+    const action = {
+      id: actionId, projectId: project.id, type: 'nfts.create' as const, chain: collection.chain, chainId: collection.chain_id,
       collectionId: collection.id, resourceId: nftId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
-      payload: { type: 'nfts.create', nftId, recipient: body.recipient, tokenTypeId: body.tokenTypeId ?? null, amount: body.amount },
-    }, async (tx) => {
-      await insertNft(tx, {
-        id: nftId, projectId: project.id, collectionId: collection.id, tokenTypeId: body.tokenTypeId ?? null,
-        recipient: body.recipient, amount: body.amount, actionId, metadata,
-      });
-      // Last before the commit: the supply row stays locked, against every concurrent mint of the collection, only that long.
-      if (!(await reserveSupply(tx, supply.table, supply.id, body.amount))) throw maxSupplyExceeded(supply, body.amount);
-    }));
+      payload: { type: 'nfts.create' as const, nftId, recipient: body.recipient, tokenTypeId: body.tokenTypeId ?? null, amount: body.amount },
+    };
+    const mint = { nftId, tokenTypeId: body.tokenTypeId ?? null, recipient: body.recipient, amount: body.amount, metadata, supply };
+    accepted(res, await submitStored(deps, action, () => acceptMint(deps.db, action, mint).catch((err) => {
+      throw isSupplyExceeded(err) ? maxSupplyExceeded(supply, body.amount) : err;
+    })));
   });
 
   router.post('/:collectionId/nfts/batch', async (req, res) => {
