@@ -38,10 +38,12 @@ export class HeadCadence {
     }
     this.lastLookAt = now;
     if (this.blockMs === undefined || this.came === undefined) return this.intervalMs;
+    if (now > this.came.by + 2 * this.blockMs) return this.intervalMs;
     const dueLookMs = this.dueLookMs();
+    // After a pause in the looks, when the head came is not known: a few looks a block find out roughly first.
+    if (this.came.by - this.came.after > this.blockMs) return Math.min(this.intervalMs, Math.max(dueLookMs, this.blockMs / 4));
     const from = this.came.after + this.blockMs - dueLookMs;
     if (now < from) return Math.min(this.intervalMs, Math.max(SHORTEST_LOOK_MS, from - now));
-    if (now > this.came.by + 2 * this.blockMs) return this.intervalMs;
     return Math.min(this.intervalMs, dueLookMs);
   }
 

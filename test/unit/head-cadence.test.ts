@@ -1,7 +1,10 @@
 import { HeadCadence } from '../../src/chain/head-cadence';
 
-/** Looks at the chain as the follower would, at the times the cadence asks for; blocks come at `blockAt(n)`. */
-function follow(cadence: HeadCadence, blockAt: (n: number) => number, untilMs: number) {
+/**
+ * Looks at the chain as the follower would, at the times the cadence asks for; blocks come at `blockAt(n)`.
+ * No looks during `pause` (the follower stops while nobody waits).
+ */
+function follow(cadence: HeadCadence, blockAt: (n: number) => number, untilMs: number, pause?: { from: number; to: number }) {
   const looks: { at: number; head: number }[] = [];
   let now = 0;
   while (now < untilMs) {
@@ -9,6 +12,7 @@ function follow(cadence: HeadCadence, blockAt: (n: number) => number, untilMs: n
     while (blockAt(head + 1) <= now) head++;
     looks.push({ at: now, head });
     now += cadence.next(head, now);
+    if (pause && now >= pause.from && now < pause.to) now = pause.to;
   }
   return looks;
 }
@@ -38,6 +42,15 @@ describe('head cadence', () => {
     const delays = noticeDelays(looks, blockAt).slice(5);
     expect(Math.max(...delays)).toBeLessThanOrEqual(100);
     expect(looks.length / 60).toBeLessThan(4);
+  });
+
+  test('after a pause in the looks, it finds the blocks\' timing again within a few blocks and a few looks each', () => {
+    const blockAt = (n: number) => 330 + n * 1000;
+    const looks = follow(new HeadCadence(1000), blockAt, 100_000, { from: 20_000, to: 80_000 });
+    expect(looks.filter((l) => l.at >= 80_000 && l.at < 83_000).length).toBeLessThanOrEqual(15);
+    const after = looks.filter((l) => l.at >= 83_000);
+    expect(Math.max(...noticeDelays(after, blockAt))).toBeLessThanOrEqual(60);
+    expect(after.length / 17).toBeLessThan(3.5);
   });
 
   test('never looks less often than the poll interval, on slow chains too', () => {
