@@ -25,8 +25,7 @@ export async function insertAction(tx: Queryable, action: NewAction): Promise<{ 
       action.idempotencyKey, action.requestHash, JSON.stringify(action.payload)],
   );
   if (inserted[0]) return { row: inserted[0], created: true };
-  const [existing] = await tx.query<ActionRow>('SELECT * FROM actions WHERE id = $1', [action.id]);
-  return { row: existing, created: false };
+  return { row: (await findActionById(tx, action.id))!, created: false };
 }
 
 /** Sets the metadata version an `nfts.update` action sends, assigned in the transaction that stores the action. */

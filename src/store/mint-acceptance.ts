@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database';
 import type { ActionRow, OpenSeaMetadata } from '../domain';
-import type { NewAction } from './actions';
+import { findActionById, type NewAction } from './actions';
 
 export interface NewMint {
   nftId: string;
@@ -39,8 +39,7 @@ export async function acceptMint(db: Queryable, action: NewAction, mint: NewMint
       mint.supply.id, mint.nftId],
   );
   if (inserted) return { row: inserted, created: true };
-  const [existing] = await db.query<ActionRow>('SELECT * FROM actions WHERE id = $1', [action.id]);
-  return { row: existing, created: false };
+  return { row: (await findActionById(db, action.id))!, created: false };
 }
 
 /** The error of a supply update beyond maxSupply (the tables' check). */

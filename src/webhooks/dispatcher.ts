@@ -99,7 +99,7 @@ export class WebhookDispatcher {
       try {
         await this.renewHolds();
         const full = [...this.queues].filter(([, q]) => q.pending.length >= QUEUE_PER_ENDPOINT).map(([id]) => id);
-        const t0 = Date.now();
+        const readAt = Date.now();
         // Side by side: deliveries the dispatch inserts are held, and not visible before it commits, so the
         // claim cannot take them. New deliveries are queued after the older ones claimed.
         const [claimed, { events, deliveries, endpoints }] = await Promise.all([
@@ -108,7 +108,7 @@ export class WebhookDispatcher {
             ? dispatchOutboxEvents(this.deps.db, EVENTS_PER_ROUND, planDeliveries, { holdMs: this.holdMs })
             : { events: 0, deliveries: [], endpoints: [] },
         ]);
-        for (const endpoint of endpoints) this.endpointsRead.set(endpoint.id, { endpoint, at: t0 });
+        for (const endpoint of endpoints) this.endpointsRead.set(endpoint.id, { endpoint, at: readAt });
         for (const delivery of [...claimed, ...deliveries]) this.enqueue(delivery);
         found = events > 0 || claimed.length > 0;
       } catch (err) {
