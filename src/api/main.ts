@@ -1,4 +1,4 @@
-import { openSharedParts, PROCESS_SETTINGS } from '../cli/shared-parts';
+import { openEngineParts, PROCESS_SETTINGS } from '../cli/engine-parts';
 import { runMain } from '../cli/run-main';
 import { loadConfig, requireSettings } from '../config';
 import { createLogger } from '../log';
@@ -9,7 +9,7 @@ import { startApiServer } from './server';
 runMain('api', async () => {
   const config = requireSettings(loadConfig(), [...PROCESS_SETTINGS], 'the api');
   const log = createLogger('api');
-  const parts = await openSharedParts(config, 'api');
+  const parts = await openEngineParts(config, { component: 'api' });
   await ensureSearchAttributes(parts.connection, config.TEMPORAL_NAMESPACE).catch((err) =>
     log('could not register search attributes; register them on the namespace yourself', { error: (err as Error).message }));
   const api = await startApiServer(config, { ...parts, log });

@@ -1,7 +1,6 @@
 import express from 'express';
-import { NativeConnection } from '@temporalio/worker';
 import { listen } from '../cli/listen';
-import { openSharedParts, PROCESS_SETTINGS } from '../cli/shared-parts';
+import { openWorkerEngineParts, PROCESS_SETTINGS } from '../cli/engine-parts';
 import { runMain } from '../cli/run-main';
 import { loadConfig, requireSettings } from '../config';
 import { connectPostgres } from '../db/database';
@@ -9,7 +8,6 @@ import { createLogger } from '../log';
 import { opsRoutes } from '../observability/ops-routes';
 import { databaseReady, temporalReady } from '../observability/readiness';
 import { installTemporalJsonLogger } from '../observability/temporal-logger';
-import { temporalConnectionOptions } from '../temporal/connection';
 import { startEngineWorker } from './engine-worker';
 
 /**
@@ -20,8 +18,7 @@ runMain('worker', async () => {
   const config = requireSettings(loadConfig(), [...PROCESS_SETTINGS], 'a worker');
   const log = createLogger('worker');
   installTemporalJsonLogger('worker', config.LOG_LEVEL);
-  const parts = await openSharedParts(config, 'worker');
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const parts = await openWorkerEngineParts(config, { component: 'worker' });
   let workers: Awaited<ReturnType<typeof startEngineWorker>> | undefined;
   let stopping = false;
   // The ops port first: a port in use stops the process before it takes any task.
@@ -30,7 +27,7 @@ runMain('worker', async () => {
     { name: 'worker', check: async () => { if (!workers?.isRunning()) throw new Error('not polling'); } },
   ], () => stopping)), config.WORKER_PORT, config.HOST);
   const dispatchDb = config.WORKER_TASK_QUEUES.includes('webhooks') ? connectPostgres(config.DATABASE_URL, 2) : undefined;
-  const started = await startEngineWorker(config, { ...parts, connection, log, dispatchDb, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
+  const started = await startEngineWorker(config, { ...parts, connection: parts.workerConnection, log, dispatchDb, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
   workers = started;
   started.running.catch((err) => {
     log('worker stopped on an error', { error: (err as Error).message });
@@ -45,7 +42,6 @@ runMain('worker', async () => {
     log('drained');
     server.close();
     server.closeAllConnections();
-    await connection.close();
     await dispatchDb?.close();
     await parts.close();
   };
