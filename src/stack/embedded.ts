@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { Wallet } from 'ethers';
 import { startApiServer } from '../api/server';
-import { ChainRegistry } from '../chain/chains';
+import { openWorkerEngineParts } from '../cli/engine-parts';
 import type { ChainConfig, Config } from '../config';
-import { openDatabase } from '../db/database';
-import { migrate } from '../db/migrate';
 import { SecretBox } from '../secrets/secret-box';
 import { createLogger } from '../log';
-import { createMetrics } from '../observability/metrics';
 import { installTemporalJsonLogger } from '../observability/temporal-logger';
 import { startSigner } from '../signer/server';
 import { startAnvil } from './anvil';
@@ -100,28 +95,20 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
       signerUrl = signer.url;
     }
 
-    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
-    services.push({ stop: () => db.close() });
-    await migrate(db);
     const apiKey = config.DEV_API_KEY ?? persisted(config.dataDir, 'dev-api-key', generateApiKey);
     const signerAddress = new Wallet(signerKey).address;
-    const secrets = new SecretBox(config.SECRETS_KEY ?? persisted(config.dataDir, 'secrets-key', SecretBox.generateKey));
-    await ensureDevProject(db, { name: 'Development', apiKey, signerUrl, signerAddress, signerSecretSealed: secrets.seal(signerSecret) });
-
-    const registry = new ChainRegistry(chains);
-    services.push({ stop: async () => registry.destroy() });
-
+    const secretsKey = config.SECRETS_KEY ?? persisted(config.dataDir, 'secrets-key', SecretBox.generateKey);
     const workerLogFile = createWriteStream(path.join(logs, 'worker.log'), { flags: 'a' });
     installTemporalJsonLogger('worker', config.LOG_LEVEL, workerLogFile);
-    const temporalOptions = config.TEMPORAL_ADDRESS ? temporalConnectionOptions(config) : { address: temporalAddress };
-    const connection = await Connection.connect(temporalOptions);
-    services.push({ stop: () => connection.close() });
-    await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const metrics = createMetrics('embedded');
+    // The stack's own dev server is reached plainly, whatever TLS settings are meant for a configured cluster.
+    const temporal = config.TEMPORAL_ADDRESS ? temporalConnectionOptions(config) : { address: temporalAddress };
+    // npm start's database is always migrated: with PGlite it is the stack's own.
+    const parts = await openWorkerEngineParts({ ...config, CHAINS: chains, SECRETS_KEY: secretsKey }, { component: 'embedded', migrate: true, temporal });
+    services.push({ stop: parts.close });
+    const { db, secrets } = parts;
+    await ensureSearchAttributes(parts.connection, config.TEMPORAL_NAMESPACE);
+    await ensureDevProject(db, { name: 'Development', apiKey, signerUrl, signerAddress, signerSecretSealed: secrets.seal(signerSecret) });
 
-    const workerConnection = await NativeConnection.connect(temporalOptions);
-    services.push({ stop: () => workerConnection.close() });
     const engineConfig = {
       ...developmentConfig, TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_UI_URL: config.TEMPORAL_UI_URL ?? (config.TEMPORAL_ADDRESS ? undefined : temporalUi),
@@ -133,12 +120,8 @@ export async function startEmbeddedStack(config: Config, say: (msg: string) => v
     };
     // The API's port before the worker: a port in use stops the stack before it takes any task.
     let worker: EngineWorker | undefined;
-    const api = await startApiServer(engineConfig, {
-      db: db.forRequests?.() ?? db, chains: registry, secrets, client, connection, metrics, log, wakeDispatcher: () => worker?.wakeDispatcher(),
-    });
-    const started = await startEngineWorker(workerConfig, {
-      db, chains: registry, secrets, client, connection: workerConnection, metrics, log: createLogger('worker', workerLogFile),
-    }).catch(async (err) => {
+    const api = await startApiServer(engineConfig, { ...parts, db: db.forRequests?.() ?? db, log, wakeDispatcher: () => worker?.wakeDispatcher() });
+    const started = await startEngineWorker(workerConfig, { ...parts, connection: parts.workerConnection, log: createLogger('worker', workerLogFile) }).catch(async (err) => {
       await api.close();
       throw err;
     });
