@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import type { Client, Connection } from '@temporalio/client';
 import { listen } from '../cli/listen';
 import type { ChainRegistry } from '../chain/chains';
@@ -33,14 +34,23 @@ export interface ApiServerParts {
   wakeDispatcher?: () => void;
 }
 
+export interface ApiServerOptions {
+  /**
+   * Off where other engines' actions share the database (the test harness): the resumer starts every stalled
+   * action it finds on this API's task queue, whoever stored it.
+   */
+  resumeQueued?: boolean;
+}
+
 export interface ApiServer {
+  app: Express;
   server: Server;
   /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT), then resolves. */
   close(): Promise<void>;
 }
 
 /** The HTTP API on HOST:PORT, with the resumer that starts actions an earlier process stored but never started. */
-export async function startApiServer(config: Config, parts: ApiServerParts): Promise<ApiServer> {
+export async function startApiServer(config: Config, parts: ApiServerParts, options: ApiServerOptions = {}): Promise<ApiServer> {
   const { db, chains, client, log } = parts;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const start = createActionStarter(client, taskQueue, chains);
@@ -63,9 +73,11 @@ export async function startApiServer(config: Config, parts: ApiServerParts): Pro
 
   // One start after the other: what the resumer finds may be hundreds of actions.
   const resume = () => resumeQueuedActions(db, start, RESUME_AFTER_MS).catch((err) => log('resuming queued actions failed', { error: (err as Error).message }));
-  await resume();
-  const resumer = setInterval(resume, RESUME_AFTER_MS);
+  const { resumeQueued = true } = options;
+  if (resumeQueued) await resume();
+  const resumer = resumeQueued ? setInterval(resume, RESUME_AFTER_MS) : undefined;
   return {
+    app,
     server,
     async close() {
       stopping = true;

@@ -2,26 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { Wallet } from 'ethers';
-import { listen } from '../../src/cli/listen';
-import { createApp } from '../../src/api/app';
+import { startApiServer } from '../../src/api/server';
 import { apiUrls } from '../../src/api/urls';
-import { ChainRegistry } from '../../src/chain/chains';
-import { connectPostgres, type Database } from '../../src/db/database';
-import { loadConfig, type ChainConfig } from '../../src/config';
-import { migrate } from '../../src/db/migrate';
+import { openEngineParts, PROCESS_SETTINGS } from '../../src/cli/engine-parts';
+import { loadConfig, requireSettings, type ChainConfig } from '../../src/config';
 import { SecretBox } from '../../src/secrets/secret-box';
 import { webhookSettings } from '../../src/webhooks/settings';
-import { createMetrics } from '../../src/observability/metrics';
-import { databaseReady, temporalReady } from '../../src/observability/readiness';
 import { createProject } from '../../src/store/projects';
 import { startEngineProcess, type EngineProcess } from '../../src/stack/engine-process';
 import { findTemporalCli } from '../../src/stack/temporal-cli';
-import { createActionCanceller } from '../../src/temporal/cancel-action';
-import { createActionStarter } from '../../src/temporal/start-action';
-import { createDeliveryStarter } from '../../src/temporal/start-delivery';
-import { webhookTaskQueue } from '../../src/temporal/task-queues';
 import { actionWorkflowId } from '../../src/workflows/ids';
 import { testStack, type TestStack } from './env';
 import { freePort } from '../../src/stack/ports';
@@ -54,42 +44,35 @@ export async function startHarness(
   const stack = { ...testStack(), ...overrides };
   const taskQueue = `test-${randomUUID()}`;
   const chains: ChainConfig[] = [{ name: 'anvil', chainId: stack.chainId, rpcUrl: stack.rpcUrl, confirmations: 1, pollIntervalMs: 200, ...chainSettings }, ...moreChains];
-  const registry = new ChainRegistry(chains);
-  const db: Database = connectPostgres(stack.databaseUrl);
-  await migrate(db);
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const urls = apiUrls(baseUrl);
   const secretsKey = SecretBox.generateKey();
-  const secrets = new SecretBox(secretsKey);
-  // Short retries and timeouts so delivery tests run in seconds; loopback receivers allowed.
-  const webhookEnv = { WEBHOOK_RETRY_SCHEDULE: '0,300ms,600ms,900ms', WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' };
-  const webhooks = webhookSettings(loadConfig(webhookEnv));
-  const metrics = createMetrics('api');
-  const app = createApp({
-    db, urls, chains: registry, bodyLimit: '100kb', batchBodyLimit: '10mb', log: () => undefined, secrets, webhooks, metrics,
-    readiness: [databaseReady(db), temporalReady(connection, 'default')],
-    startAction: createActionStarter(client, taskQueue, registry),
-    startDelivery: createDeliveryStarter(client, webhookTaskQueue(taskQueue), webhooks.retryScheduleMs),
-    cancelAction: createActionCanceller(client),
-    console: { temporalUiUrl: TEMPORAL_UI_URL, temporalNamespace: 'default' },
-  });
-  const server = await listen(app, port, '127.0.0.1');
+  /** The settings of this file's engine, the in-process API's and its worker and API processes' alike. */
+  const engineEnv = {
+    DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
+    CHAINS: JSON.stringify(chains), WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath, PUBLIC_BASE_URL: baseUrl,
+    SECRETS_KEY: secretsKey, HOST: '127.0.0.1', WORKER_PORT: '0',
+    // Short retries and timeouts so delivery tests run in seconds; loopback receivers allowed.
+    WEBHOOK_RETRY_SCHEDULE: '0,300ms,600ms,900ms', WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    // One process follows the shared chain for chain events at a time: the files that test them turn it on.
+    CHAIN_EVENTS: 'off',
+  };
+  const config = requireSettings(loadConfig({
+    ...engineEnv, PORT: String(port), TEMPORAL_UI_URL,
+    // A test's stop does not wait on a request the test left in flight.
+    SHUTDOWN_TIMEOUT: '1s',
+  }), [...PROCESS_SETTINGS], 'the test harness');
+  const parts = await openEngineParts(config, { component: 'api' });
+  const { db, secrets, metrics, client, chains: registry } = parts;
+  // No resumer: the database is every test file's, and it would start their stalled actions on this file's queue.
+  const api = await startApiServer(config, { ...parts, log: () => undefined }, { resumeQueued: false });
   const signerAddress = new Wallet(stack.signerKey).address;
   const newProject = (signer: { url: string; secret: string; address?: string } = { url: stack.signerUrl, secret: stack.signerSecret }) =>
     createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress: signer.address ?? signerAddress, signerSecretSealed: secrets.seal(signer.secret) });
   const { projectId, apiKey } = await newProject();
   const processes = new Set<EngineProcess>();
 
-  const processEnv = {
-    ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue,
-    CHAINS: JSON.stringify(chains), WORKFLOW_BUNDLE_PATH: stack.workflowBundlePath, PUBLIC_BASE_URL: baseUrl,
-    SECRETS_KEY: secretsKey, HOST: '127.0.0.1', WORKER_PORT: '0', ...webhookEnv,
-    // One process follows the shared chain for chain events at a time: the files that test them turn it on.
-    CHAIN_EVENTS: 'off',
-  };
+  const processEnv = { ...process.env, ...engineEnv };
 
   /** Starts an entry point of the engine with this harness's settings; stopped with the harness. */
   async function startProcess(entry: string, readyText: string, env: Record<string, string> = {}): Promise<EngineProcess> {
@@ -161,16 +144,13 @@ export async function startHarness(
   const recordHistory = (name: string, actionId: string) => recordWorkflowHistory(name, actionWorkflowId(actionId));
 
   return {
-    app, recordHistory, recordWorkflowHistory, secrets, webhooks, metrics,
-    chains, chainRegistry: registry, urls, stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
+    app: api.app, recordHistory, recordWorkflowHistory, secrets, webhooks: webhookSettings(config), metrics,
+    chains, chainRegistry: registry, urls: apiUrls(config.publicBaseUrl), stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
     newProject, startWorker, startApi, request, waitForAction, deployCollection,
     async stop() {
       for (const running of [...processes]) await running.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await connection.close();
-      registry.destroy();
-      await db.close();
+      await api.close();
+      await parts.close();
     },
   };
 }
