@@ -30,7 +30,7 @@ export type EngineConfig = Config & { CHAINS: ChainConfig[]; SECRETS_KEY: string
 export interface EnginePartsOptions {
   /** Names the process in its metrics. */
   component: 'api' | 'worker' | 'embedded';
-  /** Pending migrations are applied unless false; by default as MIGRATE_ON_START says. */
+  /** Whether pending migrations are applied; MIGRATE_ON_START by default. */
   migrate?: boolean;
   /** How to reach Temporal; by default from the TEMPORAL_* settings. */
   temporal?: TemporalConnectionOptions;
