@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { signedHeaders } from '../signing/signed-post';
+import { postSigned } from '../signing/signed-post';
 import type { FunctionPhase } from '../store/functions';
 import { urlRefusal } from '../webhooks/url-policy';
-import { postToFunction } from './post';
+
+/** A function's answer is read up to this many bytes, as a webhook receiver's is. */
+const MAX_ANSWER_BYTES = 2048;
 
 /** What the engine tells a function: the call of the API it runs around, and (post) the API's own answer. */
 export interface FunctionCall {
@@ -49,8 +51,10 @@ export async function callFunction(
   if (refusal) return { id: fn.id, url: fn.url, status: null, error: `url refused: ${refusal}`, durationMs: Math.round(performance.now() - started) };
   const messageId = `fncall_${randomUUID()}`;
   const body = JSON.stringify({ id: messageId, type: `function.${fn.phase}`, functionId: fn.id, timestamp: Date.now(), ...call });
-  const headers = signedHeaders({ secrets: [fn.secret], messageId, body, headers: { 'user-agent': 'nft-action-engine-functions/1' } });
-  const sent = await postToFunction(fn.url, headers, body, fn.timeoutMs);
+  const sent = await postSigned({
+    url: fn.url, secrets: [fn.secret], messageId, body, timeoutMs: fn.timeoutMs, maxAnswerBytes: MAX_ANSWER_BYTES,
+    headers: { 'user-agent': 'nft-action-engine-functions/1' },
+  });
   const durationMs = Math.round(performance.now() - started);
   return sent.status === null
     ? { id: fn.id, url: fn.url, status: null, error: sent.error, durationMs }

@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { httpPost, type PostAnswer } from './http-post';
 
 export interface SignedPost {
   url: string;
@@ -10,14 +11,17 @@ export interface SignedPost {
   timeoutMs: number;
   /** Sent as well; the content type and signature headers take precedence. */
   headers?: Record<string, string>;
+  /** The answer is read up to this many bytes. */
+  maxAnswerBytes: number;
 }
 
 /**
- * POSTs a JSON body signed with the Standard Webhooks scheme, following no redirects. It signs before it
- * returns, so a secret that cannot sign throws at the call; the promise rejects when no answer came.
+ * POSTs a JSON body signed with the Standard Webhooks scheme on a kept-open connection, following no
+ * redirects. It signs before it returns, so a secret that cannot sign throws at the call; an answer with a
+ * null status says why none came.
  */
-export function postSigned(post: SignedPost): Promise<Response> {
-  return fetch(post.url, { method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(post.timeoutMs), headers: signedHeaders(post), body: post.body });
+export function postSigned(post: SignedPost): Promise<PostAnswer> {
+  return httpPost(post.url, { headers: signedHeaders(post), body: post.body, timeoutMs: post.timeoutMs, maxAnswerBytes: post.maxAnswerBytes });
 }
 
 /** The headers of a signed POST: the given ones, then the content type and the Standard Webhooks signature. */

@@ -18,18 +18,16 @@ export async function postSignRequest(
   request: SignRequest,
   timeoutMs: number,
 ): Promise<SignResponse> {
-  let response: Response;
-  try {
-    response = await postSigned({ url: endpoint.url, secrets: [endpoint.secret], messageId: `sign_${randomUUID()}`, body: JSON.stringify(request), timeoutMs });
-  } catch (err) {
-    throw new SignerUnavailableError(`signer unreachable: ${(err as Error).message}`);
+  const answer = await postSigned({
+    url: endpoint.url, secrets: [endpoint.secret], messageId: `sign_${randomUUID()}`, body: JSON.stringify(request), timeoutMs, maxAnswerBytes: MAX_RESPONSE_BYTES,
+  });
+  if (answer.status === null) throw new SignerUnavailableError(`signer unreachable: ${answer.error}`);
+  const text = answer.body;
+  if (answer.status >= 400 && answer.status < 500) {
+    throw new SignerRejectedError(answer.status, reasonFrom(text));
   }
-  const text = (await response.text()).slice(0, MAX_RESPONSE_BYTES);
-  if (response.status >= 400 && response.status < 500) {
-    throw new SignerRejectedError(response.status, reasonFrom(text));
-  }
-  if (response.status !== 200) {
-    throw new SignerUnavailableError(`signer answered HTTP ${response.status}: ${reasonFrom(text)}`);
+  if (answer.status !== 200) {
+    throw new SignerUnavailableError(`signer answered HTTP ${answer.status}: ${reasonFrom(text)}`);
   }
   let json: unknown;
   try {

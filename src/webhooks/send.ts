@@ -1,3 +1,4 @@
+import { httpPost } from '../signing/http-post';
 import { postSigned } from '../signing/signed-post';
 import type { EndpointAuth } from '../store/webhooks';
 import { tokenviewSignature, type EndpointFormat } from './tokenview';
@@ -11,30 +12,16 @@ export interface SendResult {
   retryAfterMs: number | null;
 }
 
-const MAX_RESPONSE_CHARS = 2048;
+const MAX_ANSWER_BYTES = 2048;
 /** A receiver's Retry-After is heeded up to this long; beyond it the retry schedule decides. */
 const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
 /** Retry-After in seconds or as an HTTP date, from a receiver that is overloaded (429) or down for a while (503). */
-function retryAfterMs(response: Response): number | null {
-  const value = response.headers.get('retry-after')?.trim();
-  if ((response.status !== 429 && response.status !== 503) || !value) return null;
+function retryAfterMs(status: number, header: string | undefined): number | null {
+  const value = header?.trim();
+  if ((status !== 429 && status !== 503) || !value) return null;
   const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
-}
-
-async function readBounded(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  while (text.length < MAX_RESPONSE_CHARS) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  await reader.cancel().catch(() => undefined);
-  return text.slice(0, MAX_RESPONSE_CHARS);
 }
 
 function authHeaders(auth: EndpointAuth): Record<string, string> {
@@ -45,12 +32,9 @@ function authHeaders(auth: EndpointAuth): Record<string, string> {
 
 /** Tokenview's POST: its signature of the raw body with the current secret, no Standard Webhooks headers. */
 function postTokenview(post: { url: string; secrets: string[]; body: string; timeoutMs: number; headers: Record<string, string> }) {
-  return fetch(post.url, {
-    method: 'POST',
-    redirect: 'manual',
-    signal: AbortSignal.timeout(post.timeoutMs),
+  return httpPost(post.url, {
     headers: { ...post.headers, 'content-type': 'application/json;charset=UTF-8', 'x-tokenview-signature': tokenviewSignature(post.secrets[0], post.body) },
-    body: post.body,
+    body: post.body, timeoutMs: post.timeoutMs, maxAnswerBytes: MAX_ANSWER_BYTES,
   });
 }
 
@@ -69,17 +53,13 @@ export async function sendWebhook(opts: {
   url: string; secrets: string[]; auth: EndpointAuth; messageId: string; body: string; timeoutMs: number; format?: EndpointFormat;
 }): Promise<SendResult> {
   const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
   const { auth, format = 'standard', ...post } = opts;
   const headers = { ...authHeaders(auth), 'user-agent': 'nft-action-engine-webhooks/1' };
-  const answer = format === 'tokenview' ? postTokenview({ ...post, headers }) : postSigned({ ...post, headers });
-  try {
-    const response = await answer;
-    const responseBody = await readBounded(response);
-    return { statusCode: response.status, latencyMs: elapsed(), responseBody, error: refusalOf(format, response.status, responseBody), retryAfterMs: retryAfterMs(response) };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const reason = e.name === 'TimeoutError' ? `timed out after ${opts.timeoutMs} ms` : e.cause?.code ?? e.message;
-    return { statusCode: null, latencyMs: elapsed(), responseBody: null, error: reason, retryAfterMs: null };
-  }
+  const answer = format === 'tokenview' ? await postTokenview({ ...post, headers }) : await postSigned({ ...post, headers, maxAnswerBytes: MAX_ANSWER_BYTES });
+  const latencyMs = Math.round(performance.now() - started);
+  if (answer.status === null) return { statusCode: null, latencyMs, responseBody: null, error: answer.error, retryAfterMs: null };
+  return {
+    statusCode: answer.status, latencyMs, responseBody: answer.body, error: refusalOf(format, answer.status, answer.body),
+    retryAfterMs: retryAfterMs(answer.status, answer.headers['retry-after']),
+  };
 }
