@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import type { ApiUrls } from '../domain';
 import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
+import type { WebhookDispatcher } from '../webhooks/dispatcher';
 import type { WebhookSettings } from '../webhooks/settings';
 
 export interface ActivityDeps {
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   confirmationWaitSlots: number;
   /** Tells the process's webhook dispatcher, if it runs one, that an event was recorded. */
   wakeDispatcher(): void;
+  /** The process's webhook dispatcher, if it runs one: an action's outcome records its deliveries for it to send. */
+  dispatcher?: Pick<WebhookDispatcher, 'holdMs' | 'sendHeld'>;
   secrets: SecretBox;
   webhooks: WebhookSettings;
   metrics: Metrics;

@@ -37,15 +37,26 @@ export async function dispatchOutboxEvents(
       [limit, onlyActionId ?? null],
     );
     if (events.length === 0) return { events: 0, deliveries: [], endpoints: [] };
-    const endpoints = await tx.query<EndpointRow>(
-      `SELECT * FROM webhook_endpoints WHERE project_id = ANY($1) AND status IN ('active', 'paused') ORDER BY id`,
-      [[...new Set(events.map((e) => e.project_id))]],
-    );
-    const deliveries = events.flatMap((event) => plan(event, endpoints.filter((e) => e.project_id === event.project_id)));
-    const inserted = await insertDeliveries(tx, deliveries, holdMs);
+    const { deliveries, endpoints } = await fanOut(tx, events, plan, holdMs);
     await tx.query('UPDATE outbox_events SET dispatched_at = now() WHERE id = ANY($1)', [events.map((e) => e.id)]);
-    return { events: events.length, deliveries: inserted, endpoints };
+    return { events: events.length, deliveries, endpoints };
   });
+}
+
+/**
+ * Turns events into the deliveries `plan` says they get, from the endpoints of their projects (answered as
+ * read); the new pending deliveries are answered, held for `holdMs` if given. Whoever calls it marks the
+ * events dispatched in the same transaction.
+ */
+export async function fanOut(
+  tx: Queryable, events: OutboxEvent[], plan: (event: OutboxEvent, endpoints: EndpointRow[]) => NewDelivery[], holdMs?: number,
+): Promise<{ deliveries: DeliveryRow[]; endpoints: EndpointRow[] }> {
+  const endpoints = await tx.query<EndpointRow>(
+    `SELECT * FROM webhook_endpoints WHERE project_id = ANY($1) AND status IN ('active', 'paused') ORDER BY id`,
+    [[...new Set(events.map((e) => e.project_id))]],
+  );
+  const planned = events.flatMap((event) => plan(event, endpoints.filter((e) => e.project_id === event.project_id)));
+  return { deliveries: await insertDeliveries(tx, planned, holdMs), endpoints };
 }
 
 /** Inserts the deliveries not yet recorded; answers the pending ones inserted, held for `holdMs` if given. */

@@ -19,11 +19,17 @@ export async function insertOutboxEvents(db: Queryable, events: NewOutboxEvent[]
   );
 }
 
-/** Records an action's outcome event in the outbox; an action has one, so a second recording changes nothing. */
-export async function insertActionEvent(tx: Queryable, event: { id: string; projectId: string; type: string; actionId: string; payload: unknown }) {
+/**
+ * Records an action's outcome event in the outbox; an action has one, so a second recording changes nothing.
+ * `dispatched`: its deliveries are recorded in the same transaction, so the dispatcher has nothing to do.
+ */
+export async function insertActionEvent(
+  tx: Queryable, event: { id: string; projectId: string; type: string; actionId: string; payload: unknown }, dispatched = false,
+) {
   await tx.query(
-    'INSERT INTO outbox_events (id, project_id, type, action_id, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (action_id) DO NOTHING',
-    [event.id, event.projectId, event.type, event.actionId, JSON.stringify(event.payload)],
+    `INSERT INTO outbox_events (id, project_id, type, action_id, payload, dispatched_at) VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END)
+     ON CONFLICT (action_id) DO NOTHING`,
+    [event.id, event.projectId, event.type, event.actionId, JSON.stringify(event.payload), dispatched],
   );
 }
 

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database';
 import type { ActionRow, ApiUrls } from '../domain';
+import type { OutboxEvent } from '../store/dispatch';
 import { insertActionEvent } from '../store/outbox';
 import { findCollectionById } from '../store/resources';
 
 /**
  * Records the action's domain event (`<type>.succeeded|failed`) in the outbox, in the envelope of
- * Crossmint's webhooks plus an event id. One event per action, however often this runs.
+ * Crossmint's webhooks plus an event id, and answers it. One event per action, however often this runs;
+ * `dispatched` when the caller records its deliveries in the same transaction.
  */
-export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: ApiUrls) {
+export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: ApiUrls, dispatched = false): Promise<OutboxEvent> {
   const type = `${action.type}.${action.status}`;
   const data = actionEventData(action, (await findCollectionById(tx, action.collection_id))?.contract_address ?? null);
   const event = {
@@ -21,7 +23,8 @@ export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: 
     data,
     resource: urls.resource(action),
   };
-  await insertActionEvent(tx, { id: event.id, projectId: action.project_id, type, actionId: action.id, payload: event });
+  await insertActionEvent(tx, { id: event.id, projectId: action.project_id, type, actionId: action.id, payload: event }, dispatched);
+  return { id: event.id, project_id: action.project_id, type, payload: event, collection_id: action.collection_id, chain: action.chain };
 }
 
 /** What an action's event and its Crossmint-style status carry in `data`: the chain, the transaction and what it made. */

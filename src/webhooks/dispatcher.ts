@@ -62,7 +62,8 @@ export class WebhookDispatcher {
   private readonly askedUntil = new Map<string, number>();
   /** Endpoints as the last dispatch read them, so a batch sent right after does not read its endpoint again. */
   private readonly endpointsRead = new Map<string, { endpoint: EndpointRow; at: number }>();
-  private readonly holdMs: number;
+  /** How long a delivery taken for sending is held from other dispatchers. */
+  readonly holdMs: number;
   private stopped = false;
   private heldAt = Date.now();
   private wakeUp?: () => void;
@@ -82,6 +83,31 @@ export class WebhookDispatcher {
     this.woken = true;
     this.wakeUp?.();
   };
+
+  /**
+   * Sends deliveries recorded and held for this dispatcher elsewhere in the process (an action's outcome and its
+   * deliveries are recorded together), with their endpoints as that transaction read them. Ones it cannot queue
+   * now (stopping, or queues full) are released for a later round to take.
+   */
+  sendHeld(deliveries: DeliveryRow[], endpoints: EndpointRow[]) {
+    const readAt = Date.now();
+    for (const endpoint of endpoints) this.endpointsRead.set(endpoint.id, { endpoint, at: readAt });
+    let queued = this.queuedIds().length;
+    const released: string[] = [];
+    for (const delivery of deliveries) {
+      const queue = this.queues.get(delivery.endpoint_id);
+      if (this.stopped || queued >= QUEUED_AT_MOST || (queue?.pending.length ?? 0) >= QUEUE_PER_ENDPOINT) {
+        released.push(delivery.id);
+        continue;
+      }
+      this.enqueue(delivery);
+      queued++;
+    }
+    if (released.length > 0) {
+      holdDeliveries(this.deps.db, released, 0).then(this.wake, (err) =>
+        this.deps.log('webhook deliveries could not be released; they are taken up once their hold expires', { error: (err as Error).message }));
+    }
+  }
 
   /** Stops taking work, lets each endpoint finish the delivery it is sending, and releases the rest. */
   async stop() {

@@ -63,7 +63,7 @@ export async function startEngineWorker(config: Config, parts: EngineWorkerParts
       db: parts.db, chains: parts.chains, urls: apiUrls(config.publicBaseUrl), signerTimeoutMs: config.SIGNER_TIMEOUT_MS,
       // Half the slots at most, so the steps that send transactions always find some.
       confirmationWaitSlots: Math.max(1, Math.floor(Math.min(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES) / 2)),
-      secrets: parts.secrets, webhooks: settings, metrics: parts.metrics, wakeDispatcher,
+      secrets: parts.secrets, webhooks: settings, metrics: parts.metrics, wakeDispatcher, dispatcher,
     },
   });
   dispatcher?.start();
