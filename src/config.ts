@@ -95,6 +95,11 @@ const envSchema = z.object({
    * not watch: Node enforces the limit with an OS thread made and joined for every call into the workflow sandbox.
    */
   WORKER_DEADLOCK_DETECTION_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  /**
+   * The worker process's CPU priority (nice, 0–19): on a host it shares with the API, PostgreSQL or Temporal, their
+   * answers come before its background work; alone on a host it changes nothing.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Whether action workers follow the chains for chain events (subscriptions, creator notifications); one process per chain does at a time. */
   CHAIN_EVENTS: z.enum(['on', 'off']).default('on'),
   /** How long reading a token's metadata for a metadata-update event may take (tokenURI, then its URL). */

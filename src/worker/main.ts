@@ -8,6 +8,7 @@ import { createLogger } from '../log';
 import { opsRoutes } from '../observability/ops-routes';
 import { databaseReady, temporalReady } from '../observability/readiness';
 import { installTemporalJsonLogger } from '../observability/temporal-logger';
+import { lowerCpuPriority } from './cpu-priority';
 import { startEngineWorker } from './engine-worker';
 
 /**
@@ -17,6 +18,9 @@ import { startEngineWorker } from './engine-worker';
 runMain('worker', async () => {
   const config = requireSettings(loadConfig(), [...PROCESS_SETTINGS], 'a worker');
   const log = createLogger('worker');
+  // Before the parts open: the threads they start inherit the priority.
+  const notLowered = lowerCpuPriority(config.WORKER_NICE);
+  if (notLowered) log('could not lower the CPU priority; running at the usual one', { nice: config.WORKER_NICE, error: notLowered });
   installTemporalJsonLogger('worker', config.LOG_LEVEL);
   const parts = await openWorkerEngineParts(config, { component: 'worker' });
   let workers: Awaited<ReturnType<typeof startEngineWorker>> | undefined;
