@@ -36,8 +36,11 @@ export const MAX_BACKFILL_BLOCKS = 10_000;
 /** Past blocks a back-fill reads per round (one eth_getLogs), between rounds of live blocks. */
 const BACKFILL_BLOCKS_PER_ROUND = 200;
 
-/** Live: the subscriptions at one depth (and creator notifications at the chain's); back-fill: one subscription. */
-type Scope = { depth: number } | { backfill: SubscriptionRow };
+/**
+ * Live: the subscriptions at one depth (and creator notifications at the chain's), `owners` when an owner
+ * subscription is among them; back-fill: one subscription.
+ */
+type Scope = { depth: number; owners: boolean } | { backfill: SubscriptionRow };
 
 export interface EventFollowerDeps {
   db: Database;
@@ -155,17 +158,18 @@ export class ChainEventFollower {
    */
   private async process(block: BlockRef): Promise<boolean> {
     const { db, chain, holder } = this.deps;
-    const depths = new Set(await activeConfirmationDepths(db, chain.chainId));
-    depths.add(chain.confirmations);
+    // Each depth subscriptions ask for, and whether an owner subscription asks for it (else no holdings to read).
+    const depths = new Map((await activeConfirmationDepths(db, chain.chainId)).map((d) => [d.confirmations, d.owners]));
+    if (!depths.has(chain.confirmations)) depths.set(chain.confirmations, false);
     const events: ChainEventRecord[] = [];
     const changes: HoldingChange[] = [];
     const newMembers: ((tx: Queryable) => Promise<ChainEventRecord[]>)[] = [];
-    for (const depth of depths) {
+    for (const [depth, owners] of depths) {
       const target = depth <= 1 ? block : await keptBlock(db, chain.chainId, block.number - depth + 1);
       if (!target) continue;
       const logs = await this.logsOf(target.hash);
       if (logs.transfers.length === 0 && logs.metadataUpdates.length === 0) continue;
-      const found = await this.eventsAt(target, logs, { depth });
+      const found = await this.eventsAt(target, logs, { depth, owners });
       events.push(...found.events);
       changes.push(...found.changes);
       if (found.newMembers) newMembers.push(found.newMembers);
@@ -191,7 +195,7 @@ export class ChainEventFollower {
     let held: Holding[];
     if ('depth' in scope) {
       subscriptions = await subscriptionsConcerned(db, chain.chainId, scope.depth, wallets, contracts, logs.metadataUpdates.length > 0);
-      held = await holdingsIn(db, chain.chainId, block.number, ranges, { confirmations: scope.depth });
+      held = scope.owners ? await holdingsIn(db, chain.chainId, block.number, ranges, { confirmations: scope.depth }) : [];
       const known = new Set(subscriptions.map((s) => s.id));
       const holders = [...new Set(held.map((h) => h.subscriptionId))].filter((id) => !known.has(id));
       subscriptions.push(...(await liveSubscriptionsByIds(db, holders, scope.depth)));
