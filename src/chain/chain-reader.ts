@@ -91,7 +91,11 @@ export class ChainReader {
   /** Block `number` of the canonical chain: kept (no call) while the head is followed, else read. */
   async block(number: number): Promise<BlockHeader> {
     const kept = this.current ? this.window.get(number) : undefined;
-    if (kept) return kept;
+    return kept ?? this.readShared(number);
+  }
+
+  /** Block `number` read from the node, once for everyone asking while it is read. */
+  private readShared(number: number): Promise<BlockHeader> {
     let reading = this.reading.get(number);
     if (!reading) {
       reading = this.read(number).finally(() => this.reading.delete(number));
@@ -185,7 +189,7 @@ export class ChainReader {
     }
     let next = this.newestScanned < 0 ? head.number : this.newestScanned + 1;
     while (next <= head.number && !this.stopped) {
-      const block = next === head.number ? head : await this.read(next);
+      const block = next === head.number ? head : await this.readShared(next);
       const parent = this.window.get(next - 1);
       if (parent && parent.hash !== block.parentHash) {
         this.unwind(parent);
