@@ -51,6 +51,8 @@ export class ChainReader {
   private sleeping?: { timer: NodeJS.Timeout; wake(): void };
   private stopped = false;
   private readonly cadence: HeadCadence;
+  /** When the last look asked for the head (performance.now()). */
+  private lookedAt = 0;
 
   /** `provider`: its own, without ethers' result cache (a block looked for a moment ago may exist now). */
   constructor(readonly provider: JsonRpcProvider, pollIntervalMs: number) {
@@ -148,7 +150,10 @@ export class ChainReader {
       } catch {
         // The node is unreachable for now: those who wait decide by their own time limits meanwhile.
       }
-      await this.sleep(this.cadence.next(this.newestScanned, performance.now()));
+      // The look's time is when it asked, not when its answer was handled (later, in a process busy with the
+      // block before): the cadence reckons when blocks come from it, and the wait runs from it.
+      const wait = this.cadence.next(this.newestScanned, this.lookedAt);
+      await this.sleep(Math.max(0, wait - (performance.now() - this.lookedAt)));
     }
   }
 
@@ -171,6 +176,7 @@ export class ChainReader {
   }
 
   private async scanToHead(): Promise<BlockHeader> {
+    this.lookedAt = performance.now();
     const head = await this.read('latest');
     // After a long pause (nobody looked), the blocks in between are not read one by one: the window restarts.
     if (this.newestScanned >= 0 && head.number - this.newestScanned > READER_WINDOW) {
