@@ -114,7 +114,7 @@ export class ChainEventFollower {
       }
       // Behind the head (a round's worth of blocks done), it goes on at once; at the head it goes on when the
       // reader sees a new one, or after the chain's poll interval (the lease is renewed by each round).
-      if (!behind) await this.pause();
+      if (!behind && !this.stopped) await this.pause();
     }
   }
 
