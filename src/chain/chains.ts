@@ -1,10 +1,12 @@
 import { JsonRpcProvider, Network } from 'ethers';
 import type { ChainConfig } from '../config';
+import { ChainReader } from './chain-reader';
 import { ChainFollower } from './follower';
 
 /** The configured chains and one JSON-RPC provider each. */
 export class ChainRegistry {
   private readonly providers = new Map<number, JsonRpcProvider>();
+  private readonly readers = new Map<number, ChainReader>();
   private readonly followers = new Map<number, ChainFollower>();
   private readonly uncached = new Map<number, JsonRpcProvider>();
 
@@ -29,13 +31,23 @@ export class ChainRegistry {
     return provider;
   }
 
-  /** The process's one follower of the chain's head, shared by everything waiting on that chain. */
+  /** The process's one reader of the chain's blocks, shared by the confirmations and the chain events. */
+  reader(chainId: number): ChainReader {
+    let reader = this.readers.get(chainId);
+    if (!reader) {
+      const chain = this.byId(chainId);
+      // Its own provider without ethers' short result cache: a block or receipt looked for a moment ago may exist now.
+      reader = new ChainReader(newProvider(chain, { cacheTimeout: -1 }), chain.pollIntervalMs);
+      this.readers.set(chainId, reader);
+    }
+    return reader;
+  }
+
+  /** The process's one follower of the actions' confirmations on the chain, shared by everything waiting on it. */
   follower(chainId: number): ChainFollower {
     let follower = this.followers.get(chainId);
     if (!follower) {
-      const chain = this.byId(chainId);
-      // Its own provider without ethers' short result cache: a receipt looked up a moment ago may exist now.
-      follower = new ChainFollower(newProvider(chain, { cacheTimeout: -1 }), chain.pollIntervalMs);
+      follower = new ChainFollower(this.reader(chainId));
       this.followers.set(chainId, follower);
     }
     return follower;
@@ -54,6 +66,8 @@ export class ChainRegistry {
   destroy() {
     for (const follower of this.followers.values()) follower.stop();
     this.followers.clear();
+    for (const reader of this.readers.values()) reader.stop();
+    this.readers.clear();
     for (const provider of [...this.providers.values(), ...this.uncached.values()]) provider.destroy();
     this.providers.clear();
     this.uncached.clear();

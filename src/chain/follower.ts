@@ -1,12 +1,5 @@
-import type { JsonRpcProvider, TransactionReceipt } from 'ethers';
-import { HeadCadence } from './head-cadence';
-
-interface ScannedBlock {
-  number: number;
-  hash: string;
-  parentHash: string;
-  transactions: string[];
-}
+import type { TransactionReceipt } from 'ethers';
+import type { BlockHeader, ChainReader } from './chain-reader';
 
 interface Waiter {
   hash: string;
@@ -17,32 +10,35 @@ interface Waiter {
   resolve(receipt: TransactionReceipt | undefined): void;
 }
 
-/** Blocks kept to detect reorgs and to find transactions mined shortly before someone waits for them. */
-const WINDOW = 128;
 /** Confirmed receipts kept for the step that records the outcome right after. */
 const RECEIPTS_KEPT = 2_000;
 
 /**
- * Follows one chain's canonical head for everyone in the process: each new block is read once (header and
- * transaction hashes), its parent hash checked against the block before it, so a reorg unwinds what it
- * replaced; callers waiting for a transaction are answered when it is deep enough on the canonical chain.
- * It polls only while someone waits, looking again when the chain's next block is due.
+ * Answers, for everyone in the process waiting on one chain, when a transaction is deep enough on the
+ * canonical chain. The blocks come from the chain's reader (`ChainReader`, shared with the chain event
+ * follower): each new block read once, in order, a reorg's replaced blocks unwound before the new ones come,
+ * so a transaction counts only where the canonical chain holds it. The reader looks at the head while anyone
+ * here waits (and while the chain events are followed).
  */
 export class ChainFollower {
-  private readonly blocks = new Map<number, ScannedBlock>();
-  /** Transaction hash → number of the canonical block that holds it, for the blocks in the window. */
+  /** Transaction hash → number of the canonical block that holds it, for the blocks in the reader's window. */
   private readonly minedIn = new Map<string, number>();
   private readonly waiters = new Set<Waiter>();
   private readonly receipts = new Map<string, TransactionReceipt>();
   /** Waited-for transactions a reorg took out of their block: they may be in a block before the window now. */
   private readonly displaced = new Set<string>();
-  private lastScanned = -1;
-  private running?: Promise<void>;
-  private stopped = false;
-  private readonly cadence: HeadCadence;
+  private lookingUpDisplaced = false;
+  /** Releases the reader's look at the head, while anyone waits. */
+  private unwatch?: () => void;
+  private readonly unlisten: () => void;
 
-  constructor(private readonly provider: JsonRpcProvider, pollIntervalMs: number) {
-    this.cadence = new HeadCadence(pollIntervalMs);
+  constructor(private readonly reader: ChainReader) {
+    this.unlisten = reader.listen({
+      added: (block) => this.remember(block),
+      left: (block) => this.leave(block),
+      replaced: (block) => this.forget(block),
+      looked: () => this.afterLook(),
+    });
   }
 
   /**
@@ -60,14 +56,18 @@ export class ChainFollower {
           this.waiters.delete(waiter);
           // An entry for a block already out of the window is kept only while someone waits for it.
           const minedAt = this.minedIn.get(hash);
-          if (minedAt !== undefined && !this.blocks.has(minedAt) && !this.waitedFor().has(hash)) this.minedIn.delete(hash);
+          if (minedAt !== undefined && !this.reader.canonical(minedAt) && !this.waitedFor().has(hash)) this.minedIn.delete(hash);
+          if (this.waiters.size === 0) {
+            this.unwatch?.();
+            this.unwatch = undefined;
+          }
           resolve(receipt);
         },
       };
       const timer = setTimeout(() => waiter.resolve(undefined), timeoutMs);
       this.waiters.add(waiter);
       this.settle(waiter);
-      this.startFollowing();
+      if (this.waiters.has(waiter)) this.unwatch ??= this.reader.watch();
     });
   }
 
@@ -75,109 +75,60 @@ export class ChainFollower {
     return new Set([...this.waiters].map((w) => w.hash));
   }
 
-  private startFollowing() {
-    this.running ??= this.follow().finally(() => {
-      this.running = undefined;
-      // A waiter may have come in between the loop's last look and now.
-      if (this.waiters.size > 0 && !this.stopped) this.startFollowing();
-    });
-  }
-
   /** A transaction's receipt: the one this follower confirmed, if it still has it, or the node's. */
   async receipt(hash: string): Promise<TransactionReceipt | null> {
-    return this.receipts.get(hash.toLowerCase()) ?? this.provider.getTransactionReceipt(hash);
+    return this.receipts.get(hash.toLowerCase()) ?? this.reader.provider.getTransactionReceipt(hash);
   }
 
+  /** Answers every waiter (undefined) and stops listening; the reader is stopped by its owner. */
   stop() {
-    this.stopped = true;
     for (const waiter of this.waiters) waiter.resolve(undefined);
-    this.provider.destroy();
+    this.unlisten();
   }
 
   /** A transaction mined before this process watched its block (a restarted worker): found by its receipt. */
   private async lookUp(hash: string) {
-    const receipt = await this.provider.getTransactionReceipt(hash);
+    const receipt = await this.reader.provider.getTransactionReceipt(hash);
     if (!receipt) return;
-    const known = this.blocks.get(receipt.blockNumber);
+    const known = this.reader.canonical(receipt.blockNumber);
     if (!known || known.hash === receipt.blockHash) this.minedIn.set(hash, receipt.blockNumber);
   }
 
-  private async follow() {
-    while (!this.stopped && this.waiters.size > 0) {
-      try {
-        await this.scanToHead();
-        for (const hash of this.displaced) {
-          this.displaced.delete(hash);
-          if (!this.minedIn.has(hash)) await this.lookUp(hash);
-        }
-      } catch {
-        // The node is unreachable for now: the waiters' own time limits decide what happens meanwhile.
+  /** After each look at the head: transactions a reorg displaced are looked up again, then waiters settled. */
+  private afterLook() {
+    if (this.waiters.size === 0) return;
+    for (const waiter of [...this.waiters]) this.settle(waiter);
+    if (this.displaced.size === 0 || this.lookingUpDisplaced) return;
+    this.lookingUpDisplaced = true;
+    void (async () => {
+      for (const hash of [...this.displaced]) {
+        this.displaced.delete(hash);
+        if (!this.minedIn.has(hash)) await this.lookUp(hash);
       }
+    })().catch(() => undefined).finally(() => {
+      this.lookingUpDisplaced = false;
       for (const waiter of [...this.waiters]) this.settle(waiter);
-      await new Promise((r) => setTimeout(r, this.cadence.next(this.lastScanned, performance.now())));
-    }
+    });
   }
 
-  private async scanToHead() {
-    const head = await this.readBlock('latest');
-    // After a long pause (nobody waited), the blocks in between are not read one by one: the window restarts.
-    if (this.lastScanned >= 0 && head.number - this.lastScanned > WINDOW) {
-      this.blocks.clear();
-      this.lastScanned = -1;
-    }
-    // A reorg to a chain no longer than the one read shows only in the head's own hash.
-    while (this.lastScanned >= head.number) {
-      const known = this.blocks.get(this.lastScanned);
-      if (this.lastScanned === head.number && known?.hash === head.hash) return;
-      if (!known) {
-        this.lastScanned = head.number - 1;
-        break;
-      }
-      this.forget(known);
-    }
-    let next = this.lastScanned < 0 ? head.number : this.lastScanned + 1;
-    while (next <= head.number && !this.stopped) {
-      const block = next === head.number ? head : await this.readBlock(next);
-      const parent = this.blocks.get(next - 1);
-      if (parent && parent.hash !== block.parentHash) {
-        this.forget(parent);
-        next -= 1;
-        continue;
-      }
-      this.remember(block);
-      next += 1;
-    }
-  }
-
-  private async readBlock(tag: number | 'latest'): Promise<ScannedBlock> {
-    const raw = await this.provider.send('eth_getBlockByNumber', [tag === 'latest' ? tag : `0x${tag.toString(16)}`, false]);
-    if (!raw) throw new Error(`block ${tag} is not available yet`);
-    return { number: Number(raw.number), hash: raw.hash, parentHash: raw.parentHash, transactions: raw.transactions.map((h: string) => h.toLowerCase()) };
-  }
-
-  private remember(block: ScannedBlock) {
-    this.blocks.set(block.number, block);
+  private remember(block: BlockHeader) {
     for (const hash of block.transactions) this.minedIn.set(hash, block.number);
-    this.lastScanned = block.number;
-    const old = this.blocks.get(block.number - WINDOW);
-    if (old) {
-      this.blocks.delete(old.number);
-      // Kept past the window only for transactions someone still waits for (they are deep enough by now).
-      const waitedFor = this.waitedFor();
-      for (const hash of old.transactions) if (!waitedFor.has(hash)) this.minedIn.delete(hash);
-    }
+  }
+
+  /** A block out of the window: kept past it only for transactions someone still waits for (they are deep enough by now). */
+  private leave(block: BlockHeader) {
+    const waitedFor = this.waitedFor();
+    for (const hash of block.transactions) if (!waitedFor.has(hash)) this.minedIn.delete(hash);
   }
 
   /** Unwinds a block a reorg replaced: its transactions count as not mined until seen again. */
-  private forget(block: ScannedBlock) {
-    this.blocks.delete(block.number);
+  private forget(block: BlockHeader) {
     const waitedFor = this.waitedFor();
     for (const hash of block.transactions) {
       if (this.minedIn.get(hash) === block.number) this.minedIn.delete(hash);
       this.receipts.delete(hash);
       if (waitedFor.has(hash)) this.displaced.add(hash);
     }
-    this.lastScanned = block.number - 1;
   }
 
   private settle(waiter: Waiter) {
@@ -187,7 +138,7 @@ export class ChainFollower {
       waiter.notifiedInclusion = true;
       waiter.onIncluded?.();
     }
-    if (this.lastScanned - minedAt + 1 < waiter.confirmations || waiter.fetchingReceipt) return;
+    if (this.reader.newest - minedAt + 1 < waiter.confirmations || waiter.fetchingReceipt) return;
     waiter.fetchingReceipt = true;
     void this.receiptAt(waiter.hash, minedAt)
       .then((receipt) => receipt && waiter.resolve(receipt), () => undefined)
@@ -198,8 +149,8 @@ export class ChainFollower {
   private async receiptAt(hash: string, blockNumber: number): Promise<TransactionReceipt | undefined> {
     const cached = this.receipts.get(hash);
     if (cached) return cached;
-    const receipt = await this.provider.getTransactionReceipt(hash);
-    const block = this.blocks.get(blockNumber);
+    const receipt = await this.reader.provider.getTransactionReceipt(hash);
+    const block = this.reader.canonical(blockNumber);
     if (receipt && receipt.blockNumber !== blockNumber) {
       // Moved by a reorg the window did not cover (found by a look-up): count from where it is now.
       this.minedIn.delete(hash);

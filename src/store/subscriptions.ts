@@ -74,12 +74,13 @@ export async function deleteSubscription(db: Queryable, projectId: string, id: s
   return (await db.query('DELETE FROM subscriptions WHERE id = $1 AND project_id = $2 RETURNING id', [id, projectId])).length === 1;
 }
 
-/** How deep each active subscription of the chain wants its events: the depths the follower delivers at. */
-export async function activeConfirmationDepths(db: Queryable, chainId: number): Promise<number[]> {
-  const rows = await db.query<{ confirmations: number }>(
-    "SELECT DISTINCT confirmations FROM subscriptions WHERE chain_id = $1 AND status = 'active'", [chainId],
+/** How deep each active subscription of the chain wants its events: the depths the follower delivers at, and which an owner subscription asks for. */
+export async function activeConfirmationDepths(db: Queryable, chainId: number): Promise<{ confirmations: number; owners: boolean }[]> {
+  const rows = await db.query<{ confirmations: number; owners: boolean }>(
+    "SELECT confirmations, bool_or(kind = 'owner') AS owners FROM subscriptions WHERE chain_id = $1 AND status = 'active' GROUP BY confirmations",
+    [chainId],
   );
-  return rows.map((r) => r.confirmations);
+  return rows.map((r) => ({ confirmations: r.confirmations, owners: r.owners }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { JsonRpcProvider } from 'ethers';
+import type { ChainReader } from '../chain/chain-reader';
 import { decodeTokenLogs, FOLLOWED_TOPICS, type DecodedLogs, type MetadataUpdate, type RawLog } from '../chain/token-logs';
 import { rawRpc } from '../chain/raw-rpc';
 import type { ChainConfig } from '../config';
@@ -28,22 +29,25 @@ const BLOCKS_PER_ROUND = 50;
 /** A `BatchMetadataUpdate` over more tokens than this reports the first ones only. */
 const METADATA_TOKENS_PER_UPDATE = 100;
 const LOGS_KEPT = 256;
-/** How often a follower at the head asks for a new one: events at confirmations 0 leave within this of their block. */
-const HEAD_POLL_MS = 200;
 const ZERO = '0x0000000000000000000000000000000000000000';
 /** How far back `fromBlock` may reach from the chain's head. */
 export const MAX_BACKFILL_BLOCKS = 10_000;
 /** Past blocks a back-fill reads per round (one eth_getLogs), between rounds of live blocks. */
 const BACKFILL_BLOCKS_PER_ROUND = 200;
 
-/** Live: the subscriptions at one depth (and creator notifications at the chain's); back-fill: one subscription. */
-type Scope = { depth: number } | { backfill: SubscriptionRow };
+/**
+ * Live: the subscriptions at one depth (and creator notifications at the chain's), `owners` when an owner
+ * subscription is among them; back-fill: one subscription.
+ */
+type Scope = { depth: number; owners: boolean } | { backfill: SubscriptionRow };
 
 export interface EventFollowerDeps {
   db: Database;
   chain: ChainConfig;
-  /** A provider of its own, without ethers' result cache. */
+  /** A provider of its own, without ethers' result cache (sale details, token metadata and symbols). */
   provider: JsonRpcProvider;
+  /** The process's reader of the chain's blocks, shared with the confirmations of the actions. */
+  reader: ChainReader;
   /** Who follows (the process): one holder per chain at a time. */
   holder: string;
   metadata: Omit<MetadataSettings, 'chain'>;
@@ -60,6 +64,9 @@ export interface EventFollowerDeps {
  * Each block's token logs are read in one eth_getLogs and matched against subscriptions at each depth they
  * ask for, and against the engine's own collections (creator notifications, at the chain's confirmations).
  * Events and the cursor are written in one transaction, with ids derived from what they describe.
+ * Blocks come from the process's `ChainReader` of the chain: while this process holds the chain, the reader
+ * looks at the head on the chain's cadence and the follower goes on as soon as it shows a new one; a block the
+ * reader read already (for this follower or the confirmations) is not read again.
  */
 export class ChainEventFollower {
   private stopped = false;
@@ -68,6 +75,11 @@ export class ChainEventFollower {
   private readonly salesIn;
   private readonly readMetadata;
   private readonly symbolOf;
+  /** Releases the reader's look at the head: held while this process holds the chain. */
+  private unwatch?: () => void;
+  /** The head of the last round, to wait for the next one. */
+  private seenHead?: BlockRef;
+  private wakeUp?: () => void;
 
   constructor(private readonly deps: EventFollowerDeps) {
     const { chain, provider } = deps;
@@ -86,7 +98,9 @@ export class ChainEventFollower {
 
   async stop() {
     this.stopped = true;
+    this.wakeUp?.();
     await this.loop;
+    this.release();
     await releaseChainCursor(this.deps.db, this.deps.chain.chainId, this.deps.holder).catch(() => undefined);
   }
 
@@ -98,18 +112,43 @@ export class ChainEventFollower {
       } catch (err) {
         this.deps.log('chain events: could not follow the chain; trying again', { chain: this.deps.chain.name, error: (err as Error).message });
       }
-      // Behind the head (a round's worth of blocks done), it goes on at once; at the head it looks again shortly.
-      if (!behind) await new Promise((r) => setTimeout(r, Math.min(this.deps.chain.pollIntervalMs, HEAD_POLL_MS)));
+      // Behind the head (a round's worth of blocks done), it goes on at once; at the head it goes on when the
+      // reader sees a new one, or after the chain's poll interval (the lease is renewed by each round).
+      if (!behind && !this.stopped) await this.pause();
     }
+  }
+
+  private pause() {
+    const { reader, chain } = this.deps;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wakeUp?.(), chain.pollIntervalMs);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      if (this.unwatch && this.seenHead) void reader.nextHead(this.seenHead, chain.pollIntervalMs).then(() => this.wakeUp?.());
+    });
+  }
+
+  /** Another process follows the chain (or this one stops): the reader need not look for this follower. */
+  private release() {
+    this.unwatch?.();
+    this.unwatch = undefined;
   }
 
   /** Processes the blocks from the cursor towards the head, if this process holds the chain; true if it stopped short of the head. */
   async followToHead(): Promise<boolean> {
-    const { db, chain, holder } = this.deps;
-    const head = await this.readBlock('latest');
+    const { db, chain, holder, reader } = this.deps;
+    const head = await reader.latest();
+    this.seenHead = head;
     // A chain followed for the first time starts at its head: subscriptions are about what happens from now.
     const held = await leaseChainCursor(db, chain.chainId, holder, LEASE_MS, { number: head.number - 1, hash: head.parentHash, parentHash: '', timestamp: 0 });
-    if (!held) return false;
+    if (!held) {
+      this.release();
+      return false;
+    }
+    this.unwatch ??= reader.watch();
     await this.backfill(held).catch((err) =>
       this.deps.log('chain events: a back-fill could not go on; trying again', { chain: chain.name, error: (err as Error).message }));
     let cursor: BlockRef = held;
@@ -117,10 +156,10 @@ export class ChainEventFollower {
     for (let round = 0; round < BLOCKS_PER_ROUND && !this.stopped; round++) {
       if (cursor.number >= head.number) {
         // A reorg to a branch no longer than the one processed shows only in the hash at the cursor.
-        const canonical = cursor.number === head.number ? head : await this.readBlock(cursor.number).catch(() => undefined);
+        const canonical = cursor.number === head.number ? head : await reader.block(cursor.number).catch(() => undefined);
         if (canonical?.hash.toLowerCase() === cursor.hash.toLowerCase()) return false;
       } else {
-        const next: BlockRef = cursor.number + 1 === head.number ? head : await this.readBlock(cursor.number + 1);
+        const next: BlockRef = cursor.number + 1 === head.number ? head : await reader.block(cursor.number + 1);
         if (next.parentHash.toLowerCase() === cursor.hash.toLowerCase()) {
           if (!(await this.process(next))) return false;
           cursor = next;
@@ -155,17 +194,18 @@ export class ChainEventFollower {
    */
   private async process(block: BlockRef): Promise<boolean> {
     const { db, chain, holder } = this.deps;
-    const depths = new Set(await activeConfirmationDepths(db, chain.chainId));
-    depths.add(chain.confirmations);
+    // Each depth subscriptions ask for, and whether an owner subscription asks for it (else no holdings to read).
+    const depths = new Map((await activeConfirmationDepths(db, chain.chainId)).map((d) => [d.confirmations, d.owners]));
+    if (!depths.has(chain.confirmations)) depths.set(chain.confirmations, false);
     const events: ChainEventRecord[] = [];
     const changes: HoldingChange[] = [];
     const newMembers: ((tx: Queryable) => Promise<ChainEventRecord[]>)[] = [];
-    for (const depth of depths) {
+    for (const [depth, owners] of depths) {
       const target = depth <= 1 ? block : await keptBlock(db, chain.chainId, block.number - depth + 1);
       if (!target) continue;
       const logs = await this.logsOf(target.hash);
       if (logs.transfers.length === 0 && logs.metadataUpdates.length === 0) continue;
-      const found = await this.eventsAt(target, logs, { depth });
+      const found = await this.eventsAt(target, logs, { depth, owners });
       events.push(...found.events);
       changes.push(...found.changes);
       if (found.newMembers) newMembers.push(found.newMembers);
@@ -191,7 +231,7 @@ export class ChainEventFollower {
     let held: Holding[];
     if ('depth' in scope) {
       subscriptions = await subscriptionsConcerned(db, chain.chainId, scope.depth, wallets, contracts, logs.metadataUpdates.length > 0);
-      held = await holdingsIn(db, chain.chainId, block.number, ranges, { confirmations: scope.depth });
+      held = scope.owners ? await holdingsIn(db, chain.chainId, block.number, ranges, { confirmations: scope.depth }) : [];
       const known = new Set(subscriptions.map((s) => s.id));
       const holders = [...new Set(held.map((h) => h.subscriptionId))].filter((id) => !known.has(id));
       subscriptions.push(...(await liveSubscriptionsByIds(db, holders, scope.depth)));
@@ -274,7 +314,7 @@ export class ChainEventFollower {
       if (logs.transfers.length === 0 && logs.metadataUpdates.length === 0) continue;
       // A block that cannot concern the subscription costs no header read (an owner's holdings are in the database).
       if (subscription.kind !== 'owner' && matchSubscriptions([subscription], logs.transfers, logs.metadataUpdates).length === 0) continue;
-      const block = await this.readBlock(number);
+      const block = await this.deps.reader.block(number);
       const kept = await keptBlock(db, chain.chainId, number);
       const seen = byBlock.get(number)![0].blockHash.toLowerCase();
       // The chain moved under the reading: the live follower settles the reorg first.
@@ -314,12 +354,6 @@ export class ChainEventFollower {
       this.logs.set(blockHash, logs);
     }
     return logs;
-  }
-
-  private async readBlock(tag: number | 'latest'): Promise<BlockRef> {
-    const raw = await this.deps.provider.send('eth_getBlockByNumber', [tag === 'latest' ? tag : `0x${tag.toString(16)}`, false]);
-    if (!raw) throw new Error(`block ${tag} is not available yet`);
-    return { number: Number(raw.number), hash: raw.hash, parentHash: raw.parentHash, timestamp: Number(raw.timestamp) };
   }
 }
 

@@ -69,7 +69,7 @@ export async function startEngineWorker(config: Config, parts: EngineWorkerParts
   dispatcher?.start();
   const eventFollowers = config.CHAIN_EVENTS === 'on' && config.WORKER_TASK_QUEUES.includes('actions')
     ? parts.chains.chains.map((chain) => new ChainEventFollower({
-      db: parts.db, chain, provider: parts.chains.uncachedProvider(chain.chainId), holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      db: parts.db, chain, provider: parts.chains.uncachedProvider(chain.chainId), reader: parts.chains.reader(chain.chainId), holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       metadata: { timeoutMs: config.CHAIN_EVENTS_METADATA_TIMEOUT_MS, maxBytes: METADATA_MAX_BYTES, allowPrivateUrls: settings.allowPrivateUrls },
       metrics: parts.metrics, log: parts.log, wake: wakeDispatcher,
     }))

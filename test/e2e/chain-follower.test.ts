@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JsonRpcProvider, Network, Wallet } from 'ethers';
+import { ChainReader } from '../../src/chain/chain-reader';
 import { ChainFollower } from '../../src/chain/follower';
 import { startAnvil } from '../../src/stack/anvil';
 import { freePort } from '../../src/stack/ports';
@@ -17,8 +18,12 @@ describe('chain follower', () => {
   let anvil: Awaited<ReturnType<typeof startAnvil>>;
   let provider: JsonRpcProvider;
   let wallet: Wallet;
-  /** A follower owns its provider (and destroys it when stopped). */
-  const follower = (pollMs = 25) => new ChainFollower(connect(), pollMs);
+  /** A follower on a reader of its own; the reader owns its provider (and destroys it when stopped). */
+  const follower = (provider = connect(), pollMs = 25) => {
+    const reader = new ChainReader(provider, pollMs);
+    const following = new ChainFollower(reader);
+    return Object.assign(following, { stop: () => { ChainFollower.prototype.stop.call(following); reader.stop(); } });
+  };
   const connect = () => new JsonRpcProvider(anvil.rpcUrl, CHAIN_ID, { staticNetwork: Network.from(CHAIN_ID), batchMaxCount: 1, cacheTimeout: -1 });
   const mine = (blocks = 1) => provider.send('anvil_mine', [`0x${blocks.toString(16)}`]);
   const settled = <T>(promise: Promise<T>) => {
@@ -105,7 +110,7 @@ describe('chain follower', () => {
       reads[key] = (reads[key] ?? 0) + 1;
       return send(method, params);
     };
-    const following = new ChainFollower(counting, 25);
+    const following = follower(counting);
     let nonce = await provider.getTransactionCount(wallet.address, 'pending');
     const early = await wallet.sendTransaction({ to: BOB, value: 1n, nonce: nonce++ });
     await mine();
