@@ -121,7 +121,9 @@ async function main() {
     }));
 
     say(`accept, production shape: ${KNOBS.acceptRate}/s for ${KNOBS.acceptSeconds} s`);
-    const accept = await timed('accept', () => acceptPhase({ api, collectionId, rate: KNOBS.acceptRate, seconds: KNOBS.acceptSeconds, metricsUrl: apiUrl }));
+    const accept = await timed('accept', () => acceptPhase({
+      apiUrl, apiKey: stack!.apiKey, collectionId, rate: KNOBS.acceptRate, seconds: KNOBS.acceptSeconds, metricsUrl: apiUrl,
+    }));
     rssByPhase.accept = num(stack.workerRssMiB());
 
     // Last: its full blocks raise the base fee and its chain events keep the dispatcher busy.

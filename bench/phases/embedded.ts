@@ -40,10 +40,10 @@ export async function embeddedAcceptPhase(opts: { rate: number; seconds: number 
   })());
   stopActive = stop;
   try {
-    const api = apiClient(`http://127.0.0.1:${port}`, apiKey);
-    const collectionId = await createCollection(api, 'Embedded');
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const collectionId = await createCollection(apiClient(apiUrl, apiKey), 'Embedded');
     say('embedded stack up, collection deployed');
-    return await acceptPhase({ api, collectionId, rate: opts.rate, seconds: opts.seconds, metricsUrl: `http://127.0.0.1:${port}` });
+    return await acceptPhase({ apiUrl, apiKey, collectionId, rate: opts.rate, seconds: opts.seconds, metricsUrl: apiUrl });
   } finally {
     await stop();
     stopActive = undefined;
