@@ -14,18 +14,25 @@ export interface NewAction {
   payload: ActionPayload;
 }
 
-/** Inserts the action unless one with its id exists; returns the stored row and whether it is new. */
-export async function insertAction(tx: Queryable, action: NewAction): Promise<{ row: ActionRow; created: boolean }> {
-  const inserted = await tx.query<ActionRow>(
-    `INSERT INTO actions (id, project_id, type, status, stage, chain, chain_id, collection_id, resource_id,
+/** Stores a new action from insertActionParams ($1–$10) and answers it; answers nothing if its id is taken. */
+export const INSERT_ACTION = `INSERT INTO actions (id, project_id, type, status, stage, chain, chain_id, collection_id, resource_id,
                           idempotency_key, request_hash, payload)
      VALUES ($1, $2, $3, 'pending', 'queued', $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT DO NOTHING RETURNING *`,
-    [action.id, action.projectId, action.type, action.chain, action.chainId, action.collectionId, action.resourceId,
-      action.idempotencyKey, action.requestHash, JSON.stringify(action.payload)],
-  );
-  if (inserted[0]) return { row: inserted[0], created: true };
-  return { row: (await findActionById(tx, action.id))!, created: false };
+     ON CONFLICT DO NOTHING RETURNING *`;
+
+export const insertActionParams = (action: NewAction) => [action.id, action.projectId, action.type, action.chain, action.chainId,
+  action.collectionId, action.resourceId, action.idempotencyKey, action.requestHash, JSON.stringify(action.payload)];
+
+/** The action INSERT_ACTION answered, or, when it answered none (a repeated request), the one stored with that id. */
+export async function insertedOrFound(db: Queryable, actionId: string, inserted: ActionRow | undefined): Promise<{ row: ActionRow; created: boolean }> {
+  if (inserted) return { row: inserted, created: true };
+  return { row: (await findActionById(db, actionId))!, created: false };
+}
+
+/** Inserts the action unless one with its id exists; returns the stored row and whether it is new. */
+export async function insertAction(tx: Queryable, action: NewAction): Promise<{ row: ActionRow; created: boolean }> {
+  const [inserted] = await tx.query<ActionRow>(INSERT_ACTION, insertActionParams(action));
+  return insertedOrFound(tx, action.id, inserted);
 }
 
 /** Sets the metadata version an `nfts.update` action sends, assigned in the transaction that stores the action. */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database';
 import type { ActionRow, OpenSeaMetadata } from '../domain';
-import { findActionById, type NewAction } from './actions';
+import { INSERT_ACTION, insertActionParams, insertedOrFound, type NewAction } from './actions';
 
 export interface NewMint {
   nftId: string;
@@ -21,11 +21,7 @@ export interface NewMint {
  */
 export async function acceptMint(db: Queryable, action: NewAction, mint: NewMint): Promise<{ row: ActionRow; created: boolean }> {
   const [inserted] = await db.query<ActionRow>(
-    `WITH action AS (
-       INSERT INTO actions (id, project_id, type, status, stage, chain, chain_id, collection_id, resource_id, idempotency_key, request_hash, payload)
-       VALUES ($1, $2, $3, 'pending', 'queued', $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT DO NOTHING RETURNING *
-     ), nft AS (
+    `WITH action AS (${INSERT_ACTION}), nft AS (
        INSERT INTO nfts (id, project_id, collection_id, token_type_id, recipient, amount, status, action_id)
        SELECT $16, $2, $6, $11, $12, $13, 'pending', id FROM action
      ), metadata AS (
@@ -34,12 +30,9 @@ export async function acceptMint(db: Queryable, action: NewAction, mint: NewMint
        UPDATE ${mint.supply.table} SET reserved_supply = reserved_supply + $13::numeric WHERE id = $15 AND EXISTS (SELECT 1 FROM action)
      )
      SELECT * FROM action`,
-    [action.id, action.projectId, action.type, action.chain, action.chainId, action.collectionId, action.resourceId, action.idempotencyKey,
-      action.requestHash, JSON.stringify(action.payload), mint.tokenTypeId, mint.recipient, mint.amount, JSON.stringify(mint.metadata),
-      mint.supply.id, mint.nftId],
+    [...insertActionParams(action), mint.tokenTypeId, mint.recipient, mint.amount, JSON.stringify(mint.metadata), mint.supply.id, mint.nftId],
   );
-  if (inserted) return { row: inserted, created: true };
-  return { row: (await findActionById(db, action.id))!, created: false };
+  return insertedOrFound(db, action.id, inserted);
 }
 
 /** The error of a supply update beyond maxSupply (the tables' check). */
