@@ -2,6 +2,7 @@ import { JsonRpcProvider, Network } from 'ethers';
 import type { ChainConfig } from '../config';
 import { ChainReader } from './chain-reader';
 import { ChainFollower } from './follower';
+import { NodeJsonRpcProvider } from './raw-rpc';
 
 /** The configured chains and one JSON-RPC provider each. */
 export class ChainRegistry {
@@ -76,5 +77,5 @@ export class ChainRegistry {
 
 /** A static network skips ethers' detection loop, which retries forever against a node that is down. */
 function newProvider(chain: ChainConfig, options: { cacheTimeout?: number } = {}) {
-  return new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: Network.from(chain.chainId), batchMaxCount: 1, ...options });
+  return new NodeJsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: Network.from(chain.chainId), batchMaxCount: 1, ...options });
 }

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { httpPost, type PostAnswer } from './http-post';
+import { httpPost, type PostAnswer } from '../net/http-post';
 
 export interface SignedPost {
   url: string;

@@ -1,4 +1,4 @@
-import { httpPost } from '../signing/http-post';
+import { httpPost } from '../net/http-post';
 import { postSigned } from '../signing/signed-post';
 import type { EndpointAuth } from '../store/webhooks';
 import { tokenviewSignature, type EndpointFormat } from './tokenview';

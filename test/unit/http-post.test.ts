@@ -1,5 +1,5 @@
 import { serveOnLoopback } from '../support/receiver';
-import { httpPost } from '../../src/signing/http-post';
+import { httpPost } from '../../src/net/http-post';
 
 const post = (url: string, timeoutMs = 1000, headers: Record<string, string> = {}) =>
   httpPost(url, { headers, body: '{"n":1}', timeoutMs, maxAnswerBytes: 2048 });

@@ -20,7 +20,7 @@ const LAYERS: string[][] = [
   ['subscriptions', 'functions'],
   ['webhooks'],
   ['signing', 'observability', 'chain', 'store'],
-  ['db', 'secrets', 'contracts', 'shared', 'config'],
+  ['db', 'secrets', 'contracts', 'shared', 'config', 'net'],
   ['domain', 'log'],
 ];
 
