@@ -39,7 +39,9 @@ export function transactionSigner(deps: Pick<ActivityDeps, 'db' | 'chains' | 'se
   return async function sign(prepared: PreparedAction, nonce: number, purpose: SignPurpose, errorFor: (e: SignerRejectedError) => ActionError): Promise<SignedAction> {
     const project = await getProject(db, prepared.projectId);
     const transaction: PreparedTransaction = { ...prepared.transaction, nonce };
-    const unsigned = toEthersTransaction(transaction);
+    // Encoded once: ethers encodes the transaction again for each of its getters.
+    const unsignedTransaction = toEthersTransaction(transaction).unsignedSerialized;
+    const signingHash = keccak256(unsignedTransaction);
     let answer;
     const timer = deps.metrics.signerRequestDuration.startTimer();
     try {
@@ -52,8 +54,8 @@ export function transactionSigner(deps: Pick<ActivityDeps, 'db' | 'chains' | 'se
         chainId: prepared.chainId,
         from: prepared.from,
         transaction,
-        unsignedTransaction: unsigned.unsignedSerialized,
-        signingHash: unsigned.unsignedHash,
+        unsignedTransaction,
+        signingHash,
         description: { summary: prepared.summary, functionName: prepared.callInfo.functionName, arguments: prepared.callInfo.arguments },
       }, deps.signerTimeoutMs);
       timer({ outcome: 'signed' });
@@ -69,7 +71,7 @@ export function transactionSigner(deps: Pick<ActivityDeps, 'db' | 'chains' | 'se
       if (!seen) throw ApplicationFailure.retryable(`transaction ${answer.transactionHash} sent by the signer is not known to the chain`, TRANSACTION_NOT_SEEN);
       problems = transactionMismatch(seen, transaction, prepared.from);
     } else {
-      problems = signedTransactionMismatch(answer.signedTransaction, transaction, prepared.from);
+      problems = signedTransactionMismatch(answer.signedTransaction, transaction, prepared.from, signingHash);
     }
     if (problems.length > 0) {
       throw actionFailure({ reason: 'invalid_signature', message: `The signer returned a different transaction than requested: ${problems.join('; ')}`, callInfo: prepared.callInfo });

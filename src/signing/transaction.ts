@@ -1,4 +1,4 @@
-import { Transaction } from 'ethers';
+import { recoverAddress, Transaction } from 'ethers';
 import type { PreparedTransaction } from './protocol';
 
 export function toEthersTransaction(tx: PreparedTransaction): Transaction {
@@ -19,16 +19,11 @@ type TransactionFields = Pick<Transaction, 'type' | 'chainId' | 'nonce' | 'to' |
   from: string | null;
 };
 
-/** What differs between a transaction (signed, or seen on chain) and the prepared one signed by `from`. */
-export function transactionMismatch(actual: TransactionFields, prepared: PreparedTransaction, from: string): string[] {
-  const expected = toEthersTransaction(prepared);
+const FIELDS = ['type', 'chainId', 'nonce', 'to', 'value', 'data', 'gasLimit', 'maxFeePerGas', 'maxPriorityFeePerGas'] as const;
+
+function fieldMismatch(actual: TransactionFields, expected: Transaction): string[] {
   const problems: string[] = [];
-  // Read once: on a signed transaction each read recovers the address from the signature again.
-  const signer = actual.from;
-  if (!signer) problems.push('transaction is not signed');
-  else if (signer.toLowerCase() !== from.toLowerCase()) problems.push(`signed by ${signer}, expected ${from}`);
-  const fields = ['type', 'chainId', 'nonce', 'to', 'value', 'data', 'gasLimit', 'maxFeePerGas', 'maxPriorityFeePerGas'] as const;
-  for (const field of fields) {
+  for (const field of FIELDS) {
     const a = String(actual[field] ?? null).toLowerCase();
     const b = String(expected[field] ?? null).toLowerCase();
     if (a !== b) problems.push(`${field} is ${a}, expected ${b}`);
@@ -36,13 +31,29 @@ export function transactionMismatch(actual: TransactionFields, prepared: Prepare
   return problems;
 }
 
-/** Checks that a signed transaction is exactly the prepared one, signed by the expected address. */
-export function signedTransactionMismatch(raw: string, prepared: PreparedTransaction, from: string): string[] {
+const signerMismatch = (signer: string | null, from: string): string[] =>
+  !signer ? ['transaction is not signed'] : signer.toLowerCase() !== from.toLowerCase() ? [`signed by ${signer}, expected ${from}`] : [];
+
+/** What differs between a transaction (signed, or seen on chain) and the prepared one signed by `from`. */
+export function transactionMismatch(actual: TransactionFields, prepared: PreparedTransaction, from: string): string[] {
+  // Read once: on a signed transaction each read recovers the address from the signature again.
+  return [...signerMismatch(actual.from, from), ...fieldMismatch(actual, toEthersTransaction(prepared))];
+}
+
+/**
+ * Checks that a signed transaction is exactly the prepared one, signed by the expected address. When its
+ * fields are the prepared ones, its signature is first checked against `unsignedHash` (the hash sent to the
+ * signer) instead of encoding the transaction again to recover its signer: ethers' RLP encoding of a batch
+ * chunk's 8.5 KB of calldata took about 10 ms a time.
+ */
+export function signedTransactionMismatch(raw: string, prepared: PreparedTransaction, from: string, unsignedHash?: string): string[] {
   let signed: Transaction;
   try {
     signed = Transaction.from(raw);
   } catch (err) {
     return [`not a valid signed transaction (${(err as Error).message})`];
   }
-  return transactionMismatch(signed, prepared, from);
+  const fields = fieldMismatch(signed, toEthersTransaction(prepared));
+  if (fields.length === 0 && signed.signature && unsignedHash && recoverAddress(unsignedHash, signed.signature.getCanonical()).toLowerCase() === from.toLowerCase()) return [];
+  return [...signerMismatch(signed.from, from), ...fields];
 }

@@ -26,4 +26,14 @@ describe('checking what a signer returns', () => {
     expect(signedTransactionMismatch(toEthersTransaction(prepared).unsignedSerialized, prepared, signer.address)).toEqual(['transaction is not signed']);
     expect(signedTransactionMismatch('0xnothex', prepared, signer.address)[0]).toMatch(/^not a valid signed transaction/);
   });
+
+  test('the signing hash sent to the signer gives the same answers', async () => {
+    const unsignedHash = toEthersTransaction(prepared).unsignedHash;
+    const raw = await signer.signTransaction(toEthersTransaction(prepared));
+    expect(signedTransactionMismatch(raw, prepared, signer.address, unsignedHash)).toEqual([]);
+    // A hash that is not this transaction's: the check falls back to recovering from the transaction itself.
+    expect(signedTransactionMismatch(raw, prepared, signer.address, toEthersTransaction({ ...prepared, nonce: 9 }).unsignedHash)).toEqual([]);
+    const rogue = await Wallet.createRandom().signTransaction(toEthersTransaction(prepared));
+    expect(signedTransactionMismatch(rogue, prepared, signer.address, unsignedHash)).toEqual([expect.stringMatching(/^signed by 0x/)]);
+  });
 });
