@@ -23,7 +23,7 @@ const PROBE_ITEMS = 10;
  * tokens, cost the same or less than when simulated. ERC-1155 mints call into recipients that are contracts
  * (onERC1155Received), whose cost may change with their state: they keep more room.
  */
-const GAS_HEADROOM_PERCENT: Record<TokenStandard, bigint> = { erc721: 103n, erc1155: 110n };
+const GAS_HEADROOM_PERCENT: Record<TokenStandard, bigint> = { erc721: 101n, erc1155: 110n };
 /**
  * Full blocks raise the base fee by up to 12.5 % each (EIP-1559). A batch's fee cap covers that for every
  * block its own chunks fill plus this many more (ethers' default of twice the base fee covers about six).
@@ -101,8 +101,8 @@ async function chunkSize(itemCount: number, blockGasLimit: bigint, headroomPerce
   const single = await gasFor(1);
   const perItem = (probe - single) / BigInt(probeItems - 1);
   const fixed = single > perItem ? single - perItem : 0n;
-  // 2 % under the share, so rounding never leaves a block one chunk short.
-  const budget = (blockGasLimit * 98n) / CHUNKS_PER_BLOCK / headroomPercent;
+  // 1 % under the share, so rounding never leaves a block one chunk short.
+  const budget = (blockGasLimit * 99n) / CHUNKS_PER_BLOCK / headroomPercent;
   return perItem > 0n && budget > fixed ? Math.max(1, Number((budget - fixed) / perItem)) : probeItems;
 }
 
