@@ -10,12 +10,29 @@ const MAX_ANSWER_BYTES = 512 * 1024 * 1024;
  * logs (or a 10,000-item batch's 37 receipts), against a few ms here.
  */
 async function postJsonRpc(rpcUrl: string, payload: unknown, timeoutMs: number): Promise<unknown> {
-  const answer = await httpPost(rpcUrl, {
-    headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), timeoutMs, maxAnswerBytes: MAX_ANSWER_BYTES,
-  });
-  if (answer.status === null) throw new Error(`JSON-RPC to the node failed: ${answer.error}`);
-  if (answer.status < 200 || answer.status >= 300) throw new Error(`JSON-RPC: HTTP ${answer.status} from the node`);
-  return JSON.parse(answer.body);
+  const body = JSON.stringify(payload);
+  const deadline = performance.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const left = Math.round(deadline - performance.now());
+    const answer = await httpPost(rpcUrl, { headers: { 'content-type': 'application/json' }, body, timeoutMs: Math.max(1, left), maxAnswerBytes: MAX_ANSWER_BYTES });
+    if (answer.status === null) throw new Error(`JSON-RPC to the node failed: ${answer.error}`);
+    const pauseMs = answer.status === 429 && attempt < THROTTLED_ATTEMPTS ? throttledPauseMs(answer.headers['retry-after'], attempt) : undefined;
+    if (pauseMs !== undefined && pauseMs < deadline - performance.now()) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      continue;
+    }
+    if (answer.status < 200 || answer.status >= 300) throw new Error(`JSON-RPC: HTTP ${answer.status} from the node`);
+    return JSON.parse(answer.body);
+  }
+}
+
+/** A node that throttles (429) is asked again, as ethers' own transport did, so a short throttle is no outage. */
+const THROTTLED_ATTEMPTS = 6;
+
+/** Its Retry-After in seconds when it gives one, else 100 ms slots backing off at random. */
+function throttledPauseMs(retryAfter: string | string[] | undefined, attempt: number): number {
+  const seconds = typeof retryAfter === 'string' && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  return seconds !== undefined ? seconds * 1000 : 100 * Math.ceil(Math.random() * 2 ** attempt);
 }
 
 /** One JSON-RPC call, its result as the node gave it (no ethers formatting). */

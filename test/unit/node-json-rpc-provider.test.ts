@@ -11,7 +11,7 @@ function fakeNode(answer: (method: string, params: unknown[]) => { status?: numb
     req.on('end', () => {
       const { id, method, params } = JSON.parse(body);
       const { status = 200, ...rest } = answer(method, params);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, ...rest }));
+      res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '0' } : {}) }).end(JSON.stringify({ jsonrpc: '2.0', id, ...rest }));
     });
   });
   return new Promise<{ url: string; close: () => Promise<void> }>((resolve) => server.listen(0, '127.0.0.1', () => resolve({
@@ -37,16 +37,22 @@ describe('the JSON-RPC transport (node:http, Node JSON parsing)', () => {
     }
   });
 
-  test('an HTTP error or an error answer is thrown; a result is given as the node sent it', async () => {
+  test('an HTTP error or an error answer is thrown; a result is given as the node sent it; a throttled call is asked again', async () => {
+    let throttled = 0;
     const node = await fakeNode((method, params) => {
       if (method === 'eth_getLogs') return { result: [{ logIndex: '0x1', topics: params }] };
       if (method === 'down') return { status: 503 };
+      if (method === 'busy') return throttled++ < 2 ? { status: 429 } : { result: 'at last' };
+      if (method === 'always_busy') return { status: 429 };
       return { error: { code: -32601, message: 'method not found' } };
     });
     try {
       expect(await rawRpc(node.url, 'eth_getLogs', ['0xab'])).toEqual([{ logIndex: '0x1', topics: ['0xab'] }]);
       await expect(rawRpc(node.url, 'down', [])).rejects.toThrow('JSON-RPC: HTTP 503 from the node');
       await expect(rawRpc(node.url, 'eth_nothing', [])).rejects.toThrow('eth_nothing: method not found (-32601)');
+      expect(await rawRpc(node.url, 'busy', [])).toBe('at last');
+      expect(throttled).toBe(3);
+      await expect(rawRpc(node.url, 'always_busy', [])).rejects.toThrow('JSON-RPC: HTTP 429 from the node');
       await node.close();
       await expect(rawRpc(node.url, 'eth_getLogs', [])).rejects.toThrow(/JSON-RPC to the node failed: ECONNREFUSED/);
     } finally {
