@@ -4,10 +4,13 @@ import { httpPost } from '../net/http-post';
 /** A node's answer is read whole: a block's logs on a busy chain run to tens of megabytes. */
 const MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 
+/** A node that throttles (429) is asked again, as ethers' own transport did, so a short throttle is no outage. */
+const THROTTLED_ATTEMPTS = 6;
+
 /**
  * One JSON-RPC exchange on the engine's kept-open connections, its answer parsed by Node's own JSON: ethers
  * decodes a body byte by byte into a string first, about 0.3 s of CPU for the 650 KB of a block's thousand
- * logs (or a 10,000-item batch's 37 receipts), against a few ms here.
+ * logs (or a 10,000-item batch's chunk receipts), against a few ms here.
  */
 async function postJsonRpc(rpcUrl: string, payload: unknown, timeoutMs: number): Promise<unknown> {
   const body = JSON.stringify(payload);
@@ -25,9 +28,6 @@ async function postJsonRpc(rpcUrl: string, payload: unknown, timeoutMs: number):
     return JSON.parse(answer.body);
   }
 }
-
-/** A node that throttles (429) is asked again, as ethers' own transport did, so a short throttle is no outage. */
-const THROTTLED_ATTEMPTS = 6;
 
 /** Its Retry-After in seconds when it gives one, else 100 ms slots backing off at random. */
 function throttledPauseMs(retryAfter: string | string[] | undefined, attempt: number): number {
