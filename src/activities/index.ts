@@ -7,6 +7,7 @@ import type { ActivityDeps } from './deps';
 import { createPrepareActivities } from './prepare';
 import { createRecordActivities } from './record';
 import { createReplaceActivities } from './replace';
+import { createSendActivities } from './send';
 import { createSigningActivities } from './signing';
 import { waitSlots } from './wait-slots';
 import { createWebhookActivities } from './webhooks';
@@ -16,10 +17,13 @@ export type { ActivityDeps } from './deps';
 /** Every activity of the action, batch mint and webhook workflows, bound to the clients the worker wires once. */
 export function createActivities(deps: ActivityDeps) {
   const waits = waitSlots(deps.confirmationWaitSlots);
+  const signing = createSigningActivities(deps);
+  const broadcast = createBroadcastActivities(deps);
   return {
     ...createPrepareActivities(deps),
-    ...createSigningActivities(deps),
-    ...createBroadcastActivities(deps),
+    ...signing,
+    ...broadcast,
+    ...createSendActivities({ ...signing, ...broadcast }),
     ...createConfirmActivities(deps, waits),
     ...createReplaceActivities(deps),
     ...createRecordActivities(deps),

@@ -1,12 +1,13 @@
 import {
-  ApplicationFailure, CancellationScope, condition, ContinueAsNew, continueAsNew, defineSignal, isCancellation, log, proxyLocalActivities,
-  setHandler, upsertSearchAttributes, workflowInfo,
+  ActivityCancellationType, ApplicationFailure, CancellationScope, condition, ContinueAsNew, continueAsNew, defineSignal, isCancellation, log,
+  patched, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { Settlement } from '../activities/confirm';
 import type { FinalStatus } from '../activities/finish-action';
 import type { PreparedAction } from '../activities/prepare';
 import type { SentTransaction } from '../activities/replace';
+import type { SendOutcome } from '../activities/send';
 import { ACTION_CANCELLED, NONCE_CONFLICT } from '../shared/failures';
 import { ActionStatusKey } from '../shared/search-attributes';
 import { toActionError } from './action-error';
@@ -30,10 +31,20 @@ const watchSteps = proxyLocalActivities<Activities>({
 });
 
 /** The project's signing endpoint: retried with backoff, then the action fails as signer_unavailable. */
-const signer = proxyLocalActivities<Activities>({
+const SIGNER_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8 },
-});
+} as const;
+const signer = proxyLocalActivities<Activities>(SIGNER_OPTIONS);
+
+/**
+ * Reserving the nonce, signing and sending run as one local activity (sendTransaction): one marker and one
+ * activation where there were three, and no queue between a nonce given out and its transaction sent, so under
+ * load later nonces no longer wait at the node behind signatures still queued. Cancelled, the step is waited
+ * for: it answers whether it sent. Actions started before this change keep the three steps.
+ */
+const SEND_IN_ONE_STEP = 'send-in-one-step';
+const sender = proxyLocalActivities<Activities>({ ...SIGNER_OPTIONS, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 
 /** Each wait runs inside the workflow task, so it is short; between waits the workflow sleeps on a timer. */
 const FOLLOWER_WAIT_MS = 3_000;
@@ -100,24 +111,45 @@ export async function actionUntilSettled(input: ActionWorkflowInput): Promise<Fi
 async function signAndSend(
   prepared: PreparedAction, cancelled: () => boolean, onSigning: (scope: CancellationScope | undefined) => void,
 ): Promise<SentTransaction | undefined> {
+  const send = patched(SEND_IN_ONE_STEP) ? sendInOneStep : sendInThreeSteps;
   for (let attempt = 1; attempt <= MAX_NONCE_ATTEMPTS; attempt++) {
-    const nonce = await steps.reserveNonce(prepared);
-    if (cancelled()) return undefined;
-    const scope = new CancellationScope();
-    onSigning(scope);
-    const signed = await scope.run(() => signer.requestSignature(prepared, nonce)).catch((err) => {
-      if (isCancellation(err)) return undefined;
-      throw err;
-    });
-    onSigning(undefined);
-    // A signer that sent the transaction itself leaves nothing to hold back: it is cancelled by replacement.
-    if (!signed || (cancelled() && signed.rawTransaction)) return undefined;
-    if ((await steps.broadcastTransaction(prepared.actionId, prepared.chainId, signed)) === 'sent') {
-      return { ...signed, purpose: 'action', ...(signed.fees ?? pickFees(prepared)) };
-    }
-    log.warn('nonce taken by a transaction sent outside the engine; reserving another', { nonce });
+    const sent = await send(prepared, cancelled, onSigning);
+    if (!sent) return undefined;
+    if (sent.outcome === 'sent') return { ...sent.signed, purpose: 'action', ...(sent.signed.fees ?? pickFees(prepared)) };
+    log.warn('nonce taken by a transaction sent outside the engine; reserving another', { nonce: sent.nonce });
   }
   throw ApplicationFailure.create({ type: NONCE_CONFLICT, message: `nonce taken ${MAX_NONCE_ATTEMPTS} times by other transactions`, nonRetryable: true });
+}
+
+type Send = (prepared: PreparedAction, cancelled: () => boolean, onSigning: (scope: CancellationScope | undefined) => void) => Promise<SendOutcome | undefined>;
+
+const sendInOneStep: Send = async (prepared, cancelled, onSigning) => {
+  if (cancelled()) return undefined;
+  return cancellable(onSigning, () => sender.sendTransaction(prepared));
+};
+
+const sendInThreeSteps: Send = async (prepared, cancelled, onSigning) => {
+  const nonce = await steps.reserveNonce(prepared);
+  if (cancelled()) return undefined;
+  const signed = await cancellable(onSigning, () => signer.requestSignature(prepared, nonce));
+  // A signer that sent the transaction itself leaves nothing to hold back: it is cancelled by replacement.
+  if (!signed || (cancelled() && signed.rawTransaction)) return undefined;
+  const outcome = await steps.broadcastTransaction(prepared.actionId, prepared.chainId, signed);
+  return outcome === 'sent' ? { outcome, signed } : { outcome, nonce };
+};
+
+/** Runs a step the cancel signal can interrupt; undefined when it did. */
+async function cancellable<T>(onSigning: (scope: CancellationScope | undefined) => void, step: () => Promise<T>): Promise<T | undefined> {
+  const scope = new CancellationScope();
+  onSigning(scope);
+  try {
+    return await scope.run(step);
+  } catch (err) {
+    if (isCancellation(err)) return undefined;
+    throw err;
+  } finally {
+    onSigning(undefined);
+  }
 }
 
 /**

@@ -35,14 +35,14 @@ afterAll(async () => {
   await workerConnection?.close();
 });
 
-async function runAction(steps: StubSteps, options: { stuckAfterMs?: number; cancelledAtStart?: boolean } = {}) {
+async function runAction(steps: StubSteps, options: { stuckAfterMs?: number; cancelledAtStart?: boolean; workflowTaskTimeout?: string } = {}) {
   const actionId = randomUUID();
   const taskQueue = `workflow-test-${actionId}`;
   const worker = await Worker.create({
     connection: workerConnection, taskQueue, workflowBundle: { codePath: testStack().workflowBundlePath }, activities: steps.activities,
   });
   const start = {
-    taskQueue, workflowId: actionWorkflowId(actionId),
+    taskQueue, workflowId: actionWorkflowId(actionId), workflowTaskTimeout: options.workflowTaskTimeout,
     args: [{ actionId, confirmations: 1, pollIntervalMs: 200, confirmationTimeoutMs: 60_000, stuckAfterMs: options.stuckAfterMs }] as Parameters<typeof actionWorkflow>,
   };
   const handle = options.cancelledAtStart
@@ -52,7 +52,8 @@ async function runAction(steps: StubSteps, options: { stuckAfterMs?: number; can
   return { actionId, status };
 }
 
-const SENT_ONCE = ['prepareTransaction', 'reserveNonce', 'requestSignature', 'broadcastTransaction'];
+const SENT = ['sendTransaction', 'reserveNonce', 'requestSignature', 'broadcastTransaction'];
+const SENT_ONCE = ['prepareTransaction', ...SENT];
 const errorOf = (steps: StubSteps) => steps.argsOf('failAction')[0]?.[1] as { reason: string; message: string };
 
 test('a nonce taken outside the engine three times fails the action as nonce_conflict', async () => {
@@ -61,7 +62,7 @@ test('a nonce taken outside the engine three times fails the action as nonce_con
   expect(status).toBe('failed');
   expect(steps.names()).toEqual([
     'prepareTransaction',
-    ...Array(3).fill(['reserveNonce', 'requestSignature', 'broadcastTransaction']).flat(),
+    ...Array(3).fill(SENT).flat(),
     // Nothing was sent: the nonce goes back (the stub's releaseNonce holds none, so no gap to fill).
     'releaseNonce', 'failAction',
   ]);
@@ -86,7 +87,7 @@ test('a refusal before sending whose nonce holds back later ones has the gap fil
   const { actionId, status } = await runAction(steps);
   expect(status).toBe('failed');
   expect(steps.names()).toEqual([
-    'prepareTransaction', 'reserveNonce', 'requestSignature', 'releaseNonce', 'signNonceGapFiller', 'broadcastTransaction', 'failAction',
+    'prepareTransaction', 'sendTransaction', 'reserveNonce', 'requestSignature', 'releaseNonce', 'signNonceGapFiller', 'broadcastTransaction', 'failAction',
   ]);
   expect(steps.argsOf('signNonceGapFiller')).toEqual([[preparedAction(actionId), NONCE]]);
   expect(steps.argsOf('broadcastTransaction')).toEqual([
@@ -112,7 +113,10 @@ test('a signer that stays down fails the action as signer_unavailable after its 
   const startedAt = Date.now();
   const { status } = await runAction(steps);
   expect(status).toBe('failed');
-  expect(steps.names()).toEqual(['prepareTransaction', 'reserveNonce', 'requestSignature', 'requestSignature', 'requestSignature', 'releaseNonce', 'failAction']);
+  // Each attempt runs the send step again: the same nonce is reserved for it each time.
+  expect(steps.names()).toEqual([
+    'prepareTransaction', ...Array(3).fill(['sendTransaction', 'reserveNonce', 'requestSignature']).flat(), 'releaseNonce', 'failAction',
+  ]);
   // Retried with the policy's backoff (1 s, then 2 s), not at once.
   expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3_000);
   expect(errorOf(steps).reason).toBe('signer_unavailable');
@@ -150,12 +154,49 @@ test('a transaction not mined within stuckAfterMs is replaced, and the replaceme
   expect(steps.argsOf('completeAction')[0][1]).toBe(REPLACEMENT_HASH);
 });
 
-test('a cancel that arrives before signing records the action cancelled with its nonce given back, nothing signed', async () => {
+test('a cancel that arrives before sending records the action cancelled, nothing reserved or signed', async () => {
   const steps = stubSteps();
   const { actionId, status } = await runAction(steps, { cancelledAtStart: true });
   expect(status).toBe('cancelled');
-  expect(steps.names()).toEqual(['prepareTransaction', 'reserveNonce', 'releaseNonce', 'recordCancelled']);
+  expect(steps.names()).toEqual(['prepareTransaction', 'releaseNonce', 'recordCancelled']);
   expect(steps.argsOf('recordCancelled')).toEqual([[actionId, null]]);
+});
+
+const cancelAction = (actionId: string) => client.workflow.getHandle(actionWorkflowId(actionId)).signal(cancelActionSignal);
+/**
+ * A signal reaches a workflow whose task is running local steps when the core heartbeats that task, at 80 % of its
+ * timeout: with a 2 s timeout, a step that lasts 3 s sees the cancel while it runs.
+ */
+const HEARTBEATS_WITHIN_A_STEP = { workflowTaskTimeout: '2 seconds' };
+const STEP_MS = 3_000;
+
+test('a cancel that arrives while the signer answers stops the send step: nothing sent, the nonce given back', async () => {
+  const steps = stubSteps({
+    requestSignature: async (prepared, nonce) => {
+      await cancelAction(prepared.actionId);
+      await new Promise((r) => setTimeout(r, STEP_MS));
+      return { hash: FIRST_HASH, nonce, rawTransaction: '0x02aa' };
+    },
+  });
+  const { actionId, status } = await runAction(steps, HEARTBEATS_WITHIN_A_STEP);
+  expect(status).toBe('cancelled');
+  expect(steps.names()).toEqual(['prepareTransaction', 'sendTransaction', 'reserveNonce', 'requestSignature', 'releaseNonce', 'recordCancelled']);
+  expect(steps.argsOf('recordCancelled')).toEqual([[actionId, null]]);
+});
+
+test('a cancel that arrives once the transaction is on its way waits for the send, then cancels it by replacement', async () => {
+  const steps = stubSteps({
+    broadcastTransaction: async (holder) => {
+      await cancelAction(holder);
+      await new Promise((r) => setTimeout(r, STEP_MS));
+      return 'sent';
+    },
+  });
+  const { actionId, status } = await runAction(steps, HEARTBEATS_WITHIN_A_STEP);
+  expect(status).toBe('cancelled');
+  expect(steps.names()).toEqual([...SENT_ONCE, 'replaceTransaction', 'awaitSettlement', 'recordCancelled']);
+  expect(steps.argsOf('replaceTransaction')[0][3]).toBe('cancel');
+  expect(steps.argsOf('recordCancelled')).toEqual([[actionId, REPLACEMENT_HASH]]);
 });
 
 test('steps run for an action that has finished already answer its stored status', async () => {

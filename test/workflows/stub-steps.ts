@@ -2,15 +2,16 @@ import type { createActivities } from '../../src/activities';
 import type { Settlement } from '../../src/activities/confirm';
 import type { PreparedAction } from '../../src/activities/prepare';
 import type { SentTransaction } from '../../src/activities/replace';
+import { createSendActivities } from '../../src/activities/send';
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** The steps an action workflow started now calls (actionUntilSettled and giveBackNonce). */
+/** The steps an action workflow started now calls (actionUntilSettled and giveBackNonce), sendTransaction's three among them. */
 export type ActionSteps = Pick<Activities,
   'prepareTransaction' | 'reserveNonce' | 'requestSignature' | 'broadcastTransaction' | 'releaseNonce' | 'signNonceGapFiller'
   | 'awaitSettlement' | 'noteStage' | 'replaceTransaction' | 'completeAction' | 'recordCancelled' | 'failAction'>;
 
-export type StepName = keyof ActionSteps;
+export type StepName = keyof ActionSteps | 'sendTransaction';
 
 export interface StepCall {
   step: StepName;
@@ -69,15 +70,18 @@ function smoothSteps(): ActionSteps {
 
 /**
  * Plain functions under the activities' names for one workflow run: `overrides` on top of a smooth action,
- * every call recorded in order (each retry attempt is a call of its own).
+ * every call recorded in order (each retry attempt is a call of its own). sendTransaction is the engine's own,
+ * over the stubs of its three steps.
  */
 export function stubSteps(overrides: Partial<ActionSteps> = {}) {
   const calls: StepCall[] = [];
-  const steps: Record<string, (...args: any[]) => Promise<unknown>> = { ...smoothSteps(), ...overrides };
-  const activities = Object.fromEntries(Object.entries(steps).map(([step, run]) => [step, (...args: unknown[]) => {
-    calls.push({ step: step as StepName, args });
+  const recorded = (step: StepName, run: (...args: any[]) => Promise<unknown>) => (...args: unknown[]) => {
+    calls.push({ step, args });
     return run(...args);
-  }]));
+  };
+  const steps = { ...smoothSteps(), ...overrides };
+  const stubs = Object.fromEntries(Object.entries(steps).map(([step, run]) => [step, recorded(step as StepName, run)])) as unknown as ActionSteps;
+  const activities = { ...stubs, sendTransaction: recorded('sendTransaction', createSendActivities(stubs).sendTransaction) };
   return {
     activities,
     names: () => calls.map((c) => c.step),

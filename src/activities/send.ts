@@ -1,0 +1,47 @@
+import { Context } from '@temporalio/activity';
+import type { PreparedAction } from './prepare';
+import type { SignedAction } from './sign-transaction';
+import type { BroadcastResult } from './transactions';
+
+export type SendOutcome = { outcome: 'sent'; signed: SignedAction } | { outcome: 'nonce_consumed'; nonce: number };
+
+/** The three steps of sending, each an activity of its own in actions started before they ran as one. */
+export interface SendSteps {
+  reserveNonce(prepared: PreparedAction): Promise<number>;
+  requestSignature(prepared: PreparedAction, nonce: number): Promise<SignedAction>;
+  broadcastTransaction(holder: string, chainId: number, signed: SignedAction): Promise<BroadcastResult>;
+}
+
+/**
+ * Reserves the action's nonce, has it signed and sends it, one after the other with nothing queued between
+ * them: a nonce is given out only to a transaction about to be signed and sent, so under load later nonces do
+ * not wait at the node behind a signature still queued. `cancelled` rejects once the action is cancelled: that
+ * is honoured until the signature is in (nothing is sent; the signing call may finish on its own); from then
+ * the transaction goes out, and the workflow cancels it by replacement.
+ */
+export async function sendAtNextNonce(steps: SendSteps, prepared: PreparedAction, cancelled: Promise<never>): Promise<SendOutcome> {
+  const nonce = await steps.reserveNonce(prepared);
+  const signed = await Promise.race([steps.requestSignature(prepared, nonce), cancelled]);
+  if ((await steps.broadcastTransaction(prepared.actionId, prepared.chainId, signed)) === 'sent') return { outcome: 'sent', signed };
+  return { outcome: 'nonce_consumed', nonce };
+}
+
+export function createSendActivities(steps: SendSteps) {
+  return {
+    /** sendAtNextNonce as one local activity; the workflow waits for it to finish when it cancels it. */
+    async sendTransaction(prepared: PreparedAction): Promise<SendOutcome> {
+      return sendAtNextNonce(steps, prepared, cancelRequested(Context.current()));
+    },
+  };
+}
+
+/**
+ * Rejects when the workflow asked to cancel the activity; never on the worker shutting down or the attempt
+ * timing out, which are not the action's cancellation (the attempt is then run again, or by another worker).
+ */
+function cancelRequested(context: Context): Promise<never> {
+  return context.cancelled.catch((err: unknown) => {
+    if (context.cancellationDetails?.cancelRequested) throw err;
+    return new Promise<never>(() => undefined);
+  });
+}
