@@ -71,7 +71,7 @@ export function transactionSigner(deps: Pick<ActivityDeps, 'db' | 'chains' | 'se
       if (!seen) throw ApplicationFailure.retryable(`transaction ${answer.transactionHash} sent by the signer is not known to the chain`, TRANSACTION_NOT_SEEN);
       problems = transactionMismatch(seen, transaction, prepared.from);
     } else {
-      problems = signedTransactionMismatch(answer.signedTransaction, transaction, prepared.from, signingHash);
+      problems = await signedTransactionMismatch(answer.signedTransaction, transaction, prepared.from, signingHash);
     }
     if (problems.length > 0) {
       throw actionFailure({ reason: 'invalid_signature', message: `The signer returned a different transaction than requested: ${problems.join('; ')}`, callInfo: prepared.callInfo });

@@ -1,5 +1,6 @@
-import { recoverAddress, Transaction } from 'ethers';
+import { Transaction } from 'ethers';
 import type { PreparedTransaction } from './protocol';
+import { recoverOffThread } from './recover-off-thread';
 
 export function toEthersTransaction(tx: PreparedTransaction): Transaction {
   return Transaction.from({
@@ -46,7 +47,7 @@ export function transactionMismatch(actual: TransactionFields, prepared: Prepare
  * signer) instead of encoding the transaction again to recover its signer: ethers' RLP encoding of a batch
  * chunk's 8.5 KB of calldata took about 10 ms a time.
  */
-export function signedTransactionMismatch(raw: string, prepared: PreparedTransaction, from: string, unsignedHash?: string): string[] {
+export async function signedTransactionMismatch(raw: string, prepared: PreparedTransaction, from: string, unsignedHash?: string): Promise<string[]> {
   let signed: Transaction;
   try {
     signed = Transaction.from(raw);
@@ -54,6 +55,9 @@ export function signedTransactionMismatch(raw: string, prepared: PreparedTransac
     return [`not a valid signed transaction (${(err as Error).message})`];
   }
   const fields = fieldMismatch(signed, toEthersTransaction(prepared));
-  if (fields.length === 0 && signed.signature && unsignedHash && recoverAddress(unsignedHash, signed.signature.getCanonical()).toLowerCase() === from.toLowerCase()) return [];
+  if (fields.length === 0 && signed.signature && unsignedHash) {
+    const { r, s, yParity } = signed.signature.getCanonical();
+    if ((await recoverOffThread(unsignedHash, { r, s, yParity })).toLowerCase() === from.toLowerCase()) return [];
+  }
   return [...signerMismatch(signed.from, from), ...fields];
 }
