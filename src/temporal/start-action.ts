@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { ChainRegistry } from '../chain/chains';
 import type { ActionRow } from '../domain';
 import { ActionStatusKey, ActionTypeKey, ChainIdKey, ProjectIdKey } from '../shared/search-attributes';
-import type { actionWorkflow } from '../workflows/action';
+import type { actionWorkflowV2 } from '../workflows/action-v2';
 import type { batchMintWorkflow } from '../workflows/batch-mint';
 import { actionWorkflowId } from '../workflows/ids';
 
@@ -16,8 +16,8 @@ export function createActionStarter(client: Client, taskQueue: string, chains: C
     const chain = chains.byId(action.chain_id);
     try {
       // A batch mint is a workflow type of its own; every other action is one transaction.
-      const workflowType = action.type === 'nfts.createBatch' ? 'batchMintWorkflow' : 'actionWorkflow';
-      await client.workflow.start<typeof actionWorkflow | typeof batchMintWorkflow>(workflowType, {
+      const workflowType = action.type === 'nfts.createBatch' ? 'batchMintWorkflow' : 'actionWorkflowV2';
+      await client.workflow.start<typeof actionWorkflowV2 | typeof batchMintWorkflow>(workflowType, {
         taskQueue,
         workflowId: actionWorkflowId(action.id),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

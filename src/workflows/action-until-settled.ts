@@ -1,6 +1,6 @@
 import {
   ActivityCancellationType, ApplicationFailure, CancellationScope, condition, ContinueAsNew, continueAsNew, defineSignal, isCancellation, log,
-  patched, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { Settlement } from '../activities/confirm';
@@ -37,13 +37,7 @@ const SIGNER_OPTIONS = {
 } as const;
 const signer = proxyLocalActivities<Activities>(SIGNER_OPTIONS);
 
-/**
- * Reserving the nonce, signing and sending run as one local activity (sendTransaction): one marker and one
- * activation where there were three, and no queue between a nonce given out and its transaction sent, so under
- * load later nonces no longer wait at the node behind signatures still queued. Cancelled, the step is waited
- * for: it answers whether it sent. Actions started before this change keep the three steps.
- */
-const SEND_IN_ONE_STEP = 'send-in-one-step';
+/** Cancelled, the one-step send is waited for: it answers whether it sent. */
 const sender = proxyLocalActivities<Activities>({ ...SIGNER_OPTIONS, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 
 /** Each wait runs inside the workflow task, so it is short; between waits the workflow sleeps on a timer. */
@@ -74,13 +68,21 @@ export interface ActionWorkflowInput {
 }
 
 /**
+ * How the nonce is reserved, signed and sent: `one-step`, one local activity (sendTransaction: one marker and
+ * one activation where there were three, and no queue between a nonce given out and its transaction sent, so
+ * under load later nonces do not wait at the node behind signatures still queued), as actionWorkflowV2 runs it;
+ * `three-steps`, as actionWorkflow's actions started before it run it.
+ */
+export type Sending = 'one-step' | 'three-steps';
+
+/**
  * One NFT action whose end state is certain: build, sign, send, then follow every transaction sent at its
  * nonce until one is confirmed. One not mined in the chain's time is replaced with higher fees; a cancel
  * replaces it with a transfer to self; an unreachable node leaves it pending. It fails only when its
  * transaction can never be mined: a confirmed revert, its nonce used by another confirmed transaction, or
  * refused before it was sent.
  */
-export async function actionUntilSettled(input: ActionWorkflowInput): Promise<FinalStatus> {
+export async function actionUntilSettled(input: ActionWorkflowInput, sending: Sending): Promise<FinalStatus> {
   const { actionId } = input;
   let cancelRequested = false;
   let signing: CancellationScope | undefined;
@@ -93,7 +95,8 @@ export async function actionUntilSettled(input: ActionWorkflowInput): Promise<Fi
   try {
     if (!state) {
       prepared = await steps.prepareTransaction(actionId);
-      const first = await signAndSend(prepared, () => cancelRequested, (scope) => (signing = scope));
+      const send = sending === 'one-step' ? sendInOneStep : sendInThreeSteps;
+      const first = await signAndSend(send, prepared, () => cancelRequested, (scope) => (signing = scope));
       if (!first) return finish(await cancelUnsent(prepared));
       state = { prepared, sent: [first], cancelSent: false };
     }
@@ -109,9 +112,8 @@ export async function actionUntilSettled(input: ActionWorkflowInput): Promise<Fi
 
 /** Reserves the nonce, has it signed and sends it; undefined when the action was cancelled before anything was sent. */
 async function signAndSend(
-  prepared: PreparedAction, cancelled: () => boolean, onSigning: (scope: CancellationScope | undefined) => void,
+  send: Send, prepared: PreparedAction, cancelled: () => boolean, onSigning: (scope: CancellationScope | undefined) => void,
 ): Promise<SentTransaction | undefined> {
-  const send = patched(SEND_IN_ONE_STEP) ? sendInOneStep : sendInThreeSteps;
   for (let attempt = 1; attempt <= MAX_NONCE_ATTEMPTS; attempt++) {
     const sent = await send(prepared, cancelled, onSigning);
     if (!sent) return undefined;
@@ -191,7 +193,8 @@ async function followUntilSettled(input: ActionWorkflowInput, state: SettlementS
       await replace(state, state.cancelSent || cancelRequested() ? 'cancel' : 'replacement');
       lastSentAt = Date.now();
     }
-    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof actionUntilSettled>({ ...input, resume: state });
+    // As the running type (actionWorkflow or actionWorkflowV2), which takes the input alone.
+    if (workflowInfo().continueAsNewSuggested) await continueAsNew<(input: ActionWorkflowInput) => Promise<FinalStatus>>({ ...input, resume: state });
     await condition(() => cancelRequested() && !cancelTried, pauseMs);
     pauseMs = Math.min(pauseMs * 2, 30_000);
   }

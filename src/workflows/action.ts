@@ -69,13 +69,16 @@ const MAX_NONCE_ATTEMPTS = 3;
  */
 const SETTLED_OR_PENDING = 'settled-or-pending';
 
-/** One NFT action: build, sign, broadcast, confirm, record, notify. Actions started now run actionUntilSettled. */
+/**
+ * One NFT action: build, sign, broadcast, confirm, record, notify. The type of actions started before
+ * actionWorkflowV2 (action-v2.ts), kept so that they finish; the last of its paths is actionUntilSettled.
+ */
 export async function actionWorkflow(input: ActionWorkflowInput): Promise<FinalStatus> {
   const { actionId } = input;
   const steps = patched(LOCAL_ENGINE_STEPS) ? localSteps : remoteSteps;
   const viaFollowerAndOutbox = patched(FOLLOWER_AND_OUTBOX);
   const signer = patched(SIGNING_IN_TASK) ? localSigner : remoteSigner;
-  if (patched(SETTLED_OR_PENDING)) return actionUntilSettled(input);
+  if (patched(SETTLED_OR_PENDING)) return actionUntilSettled(input, 'three-steps');
   const finish = async (status: FinalStatus) => {
     upsertSearchAttributes([{ key: ActionStatusKey, value: status }]);
     if (!viaFollowerAndOutbox) await steps.fanOutEvent(actionId);

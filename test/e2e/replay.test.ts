@@ -34,7 +34,7 @@ describe('workflow determinism', () => {
       // Recorded before an unconfirmed transaction was replaced, cancellable and followed through outages.
       ...actionPaths.map((name) => `confirmation-timeout-${name}.json`),
       ...lifecyclePaths.map((name) => `${name}.json`),
-      // Recorded before reserving, signing and sending became one step.
+      // Recorded as actionWorkflow, before actionWorkflowV2 (no patches, reserving, signing and sending as one step).
       ...[...actionPaths, ...lifecyclePaths].map((name) => `separate-send-steps-${name}.json`),
       'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
       // A delivery recorded before jitter and Retry-After.

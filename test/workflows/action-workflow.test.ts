@@ -3,14 +3,14 @@ import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { ACTION_FINISHED, actionFailure, SIGNER_UNAVAILABLE } from '../../src/shared/failures';
-import type { actionWorkflow } from '../../src/workflows/action';
+import type { actionWorkflowV2 } from '../../src/workflows/action-v2';
 import { cancelActionSignal } from '../../src/workflows/action-until-settled';
 import { actionWorkflowId } from '../../src/workflows/ids';
 import { testStack } from '../support/env';
 import { CHAIN_ID, confirmedLast, FIRST_HASH, GAP_FILLER_HASH, NONCE, preparedAction, REPLACEMENT_HASH, stubSteps, type StubSteps } from './stub-steps';
 
 /**
- * actionWorkflow on the run's Temporal dev server with stub steps, for the paths a real chain and signer
+ * actionWorkflowV2 on the run's Temporal dev server with stub steps, for the paths a real chain and signer
  * reach only slowly or not at all. Each test has a worker of its own on a task queue of its own.
  */
 
@@ -43,11 +43,11 @@ async function runAction(steps: StubSteps, options: { stuckAfterMs?: number; can
   });
   const start = {
     taskQueue, workflowId: actionWorkflowId(actionId), workflowTaskTimeout: options.workflowTaskTimeout,
-    args: [{ actionId, confirmations: 1, pollIntervalMs: 200, confirmationTimeoutMs: 60_000, stuckAfterMs: options.stuckAfterMs }] as Parameters<typeof actionWorkflow>,
+    args: [{ actionId, confirmations: 1, pollIntervalMs: 200, confirmationTimeoutMs: 60_000, stuckAfterMs: options.stuckAfterMs }] as Parameters<typeof actionWorkflowV2>,
   };
   const handle = options.cancelledAtStart
-    ? await client.workflow.signalWithStart<typeof actionWorkflow, []>('actionWorkflow', { ...start, signal: cancelActionSignal, signalArgs: [] })
-    : await client.workflow.start<typeof actionWorkflow>('actionWorkflow', start);
+    ? await client.workflow.signalWithStart<typeof actionWorkflowV2, []>('actionWorkflowV2', { ...start, signal: cancelActionSignal, signalArgs: [] })
+    : await client.workflow.start<typeof actionWorkflowV2>('actionWorkflowV2', start);
   const status = await worker.runUntil(handle.result());
   return { actionId, status };
 }
