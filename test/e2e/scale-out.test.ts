@@ -245,13 +245,13 @@ describe('scale-out: separate API and worker processes on a Temporal cluster', (
       worker = await h.startWorker();
       expect((await h.waitForAction(mint.body.actionId)).status).toBe('succeeded');
       expect(slowSigner.received).toHaveLength(1);
-      // The signing call is a local activity: its one recorded result says which attempt it was.
+      // The signing call runs in the send step, a local activity: its one recorded result says which attempt it was.
       const events = (await h.client.workflow.getHandle(actionWorkflowId(mint.body.actionId)).fetchHistory()).events ?? [];
       const localActivities = events
         .map((e) => e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data)
         .filter((data): data is Uint8Array => !!data)
         .map((data) => JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string; attempt: number });
-      expect(localActivities.filter((m) => m.activity_type === 'requestSignature').map((m) => m.attempt)).toEqual([1]);
+      expect(localActivities.filter((m) => m.activity_type === 'sendTransaction').map((m) => m.attempt)).toEqual([1]);
     } finally {
       await h.db.query('UPDATE projects SET signer_url = $2 WHERE id = $1', [h.projectId, h.stack.signerUrl]);
       await slowSigner.close();
