@@ -1,16 +1,14 @@
 import { Context } from '@temporalio/activity';
+import type { createBroadcastActivities } from './broadcast';
 import type { PreparedAction } from './prepare';
 import type { SignedAction } from './sign-transaction';
-import type { BroadcastResult } from './transactions';
+import type { createSigningActivities } from './signing';
 
 export type SendOutcome = { outcome: 'sent'; signed: SignedAction } | { outcome: 'nonce_consumed'; nonce: number };
 
 /** The three steps of sending, each an activity of its own in actions started before they ran as one. */
-export interface SendSteps {
-  reserveNonce(prepared: PreparedAction): Promise<number>;
-  requestSignature(prepared: PreparedAction, nonce: number): Promise<SignedAction>;
-  broadcastTransaction(holder: string, chainId: number, signed: SignedAction): Promise<BroadcastResult>;
-}
+export type SendSteps = Pick<ReturnType<typeof createSigningActivities>, 'reserveNonce' | 'requestSignature'>
+  & Pick<ReturnType<typeof createBroadcastActivities>, 'broadcastTransaction'>;
 
 /**
  * Reserves the action's nonce, has it signed and sends it, one after the other with nothing queued between
