@@ -1,4 +1,4 @@
-import { getAddress, isAddress } from 'ethers';
+import { getAddress, ZeroAddress } from 'ethers';
 import { z } from 'zod';
 import { ACTION_STAGES, ACTION_TYPES } from '../domain';
 import { APP_EVENT_TYPE_NAMES } from '../webhooks/app-event-types';
@@ -11,11 +11,26 @@ const addressError = (value: unknown) =>
     ? 'has a wrong EIP-55 checksum (its mix of upper and lower case does not match its digits): check it for a typo'
     : 'must be a 0x-prefixed 20-byte hex address');
 
+/**
+ * Checksummed as it is checked: one EIP-55 keccak per address (about 17 µs), not a check and then a
+ * conversion that hash it twice, which was a third of a 10,000-item batch mint's request.
+ */
 export const address = z
   .string()
-  .refine((v) => isAddress(v), { error: (issue) => addressError(issue.input) })
-  .transform((v) => getAddress(v))
-  .refine((v) => v !== '0x0000000000000000000000000000000000000000', 'must not be the zero address');
+  .transform((v, ctx) => {
+    let checksummed: string;
+    try {
+      checksummed = getAddress(v);
+    } catch {
+      ctx.issues.push({ code: 'custom', message: addressError(v), input: v });
+      return z.NEVER;
+    }
+    if (checksummed === ZeroAddress) {
+      ctx.issues.push({ code: 'custom', message: 'must not be the zero address', input: v });
+      return z.NEVER;
+    }
+    return checksummed;
+  });
 
 /** A uint256 given as a JSON number or a decimal string; kept as a decimal string. */
 const uint = z
