@@ -10,7 +10,8 @@ export interface NewBatchItem {
 
 /**
  * Writes a batch mint's items: one NFT (with its metadata version 1) and one item row each, in three
- * statements whatever the number of items.
+ * statements whatever the number of items. The items go as json, not jsonb: each statement reads the
+ * megabyte of a 10,000-item batch once, and json skips building the binary form it would read only once.
  */
 export async function insertBatchMintItems(
   tx: Queryable,
@@ -20,17 +21,17 @@ export async function insertBatchMintItems(
   await tx.query(
     `INSERT INTO nfts (id, project_id, collection_id, token_type_id, recipient, amount, status, action_id)
      SELECT r.nft_id, $2, $3, $4, r.recipient, r.amount::numeric, 'pending', $5
-     FROM jsonb_to_recordset($1::jsonb) AS r(nft_id text, recipient text, amount text)`,
+     FROM json_to_recordset($1::json) AS r(nft_id text, recipient text, amount text)`,
     [rows, batch.projectId, batch.collectionId, batch.tokenTypeId, batch.actionId],
   );
   await tx.query(
     `INSERT INTO nft_metadata (nft_id, version, metadata)
-     SELECT r.nft_id, 1, r.metadata FROM jsonb_to_recordset($1::jsonb) AS r(nft_id text, metadata jsonb)`,
+     SELECT r.nft_id, 1, r.metadata FROM json_to_recordset($1::json) AS r(nft_id text, metadata jsonb)`,
     [rows],
   );
   await tx.query(
     `INSERT INTO batch_mint_items (action_id, item_index, nft_id)
-     SELECT $2, r.index, r.nft_id FROM jsonb_to_recordset($1::jsonb) AS r(index integer, nft_id text)`,
+     SELECT $2, r.index, r.nft_id FROM json_to_recordset($1::json) AS r(index integer, nft_id text)`,
     [rows, batch.actionId],
   );
 }
@@ -78,19 +79,29 @@ export interface NewBatchChunk {
   callInfo: Omit<CallInfo, 'calldata'>;
 }
 
-/** Stores how a batch is split into transactions and which items each carries; a plan, once stored, stays. */
+/**
+ * Stores how a batch is split into transactions and which items each carries; a plan, once stored, stays.
+ * Two statements whatever the number of chunks: a statement each per chunk took a quarter of a second before
+ * a 10,000-item batch could send its first chunk.
+ */
 export async function insertBatchMintPlan(tx: Queryable, actionId: string, chunks: NewBatchChunk[]) {
-  for (const c of chunks) {
-    await tx.query(
-      `INSERT INTO batch_mint_chunks (action_id, chunk_index, tx_to, tx_data, gas_limit, max_fee_per_gas, max_priority_fee_per_gas, call_info)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [actionId, c.chunkIndex, c.to, c.data, c.gasLimit, c.maxFeePerGas, c.maxPriorityFeePerGas, JSON.stringify(c.callInfo)],
-    );
-    await tx.query(
-      'UPDATE batch_mint_items SET chunk_index = $2 WHERE action_id = $1 AND item_index >= $3 AND item_index < $4',
-      [actionId, c.chunkIndex, c.firstItem, c.firstItem + c.itemCount],
-    );
-  }
+  const rows = JSON.stringify(chunks.map((c) => ({
+    chunk_index: c.chunkIndex, tx_to: c.to, tx_data: c.data,
+    gas_limit: c.gasLimit, max_fee_per_gas: c.maxFeePerGas, max_priority_fee_per_gas: c.maxPriorityFeePerGas, call_info: c.callInfo,
+  })));
+  await tx.query(
+    `INSERT INTO batch_mint_chunks (action_id, chunk_index, tx_to, tx_data, gas_limit, max_fee_per_gas, max_priority_fee_per_gas, call_info)
+     SELECT $1, c.chunk_index, c.tx_to, c.tx_data, c.gas_limit::numeric, c.max_fee_per_gas::numeric, c.max_priority_fee_per_gas::numeric, c.call_info
+     FROM json_to_recordset($2::json) AS c(chunk_index integer, tx_to text, tx_data text, gas_limit text, max_fee_per_gas text,
+       max_priority_fee_per_gas text, call_info jsonb)`,
+    [actionId, rows],
+  );
+  await tx.query(
+    `UPDATE batch_mint_items i SET chunk_index = c.chunk_index
+     FROM json_to_recordset($2::json) AS c(chunk_index integer, first_item integer, item_count integer)
+     WHERE i.action_id = $1 AND i.item_index >= c.first_item AND i.item_index < c.first_item + c.item_count`,
+    [actionId, JSON.stringify(chunks.map((c) => ({ chunk_index: c.chunkIndex, first_item: c.firstItem, item_count: c.itemCount })))],
+  );
 }
 
 export async function countBatchMintChunks(db: Queryable, actionId: string): Promise<number> {
