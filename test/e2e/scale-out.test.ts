@@ -9,6 +9,8 @@ import { startReceiver } from '../support/receiver';
 import { askSigner, answerJson } from '../support/stand-in-signer';
 
 const MINTS = 200;
+/** Mints posted just before each of the faults after the worker's (history, frontend, matching). */
+const FAULT_WAVE = 20;
 /** Posted while the frontend is down: accepted at once, started once it is back. */
 const OUTAGE_MINTS = 10;
 const TOTAL = MINTS + OUTAGE_MINTS;
@@ -107,14 +109,25 @@ describe('scale-out: separate API and worker processes on a Temporal cluster', (
     const mintPath = `/v1/collections/${collection.id}/nfts`;
     const ids: string[] = [];
     let next = 0;
-    const submit = Promise.all(Array.from({ length: 20 }, async () => {
-      while (next < MINTS) {
+    /** Posts mints, 20 at a time over both APIs in turn, until `total` were accepted. */
+    const submitUpTo = (total: number) => Promise.all(Array.from({ length: 20 }, async () => {
+      while (next < total) {
         const i = next++;
         const res = await post(apis[i % 2].url, mintPath, { recipient: ALICE, metadata: { name: `Scale ${i}` } }, { 'idempotency-key': `scale-${i}` });
         expect(res.status).toBe(202);
         ids[i] = res.body.actionId;
       }
     }));
+    /**
+     * Once `succeeded` mints are done, a wave of new ones accepted just before the fault, so that it meets
+     * mints in flight however far the earlier ones got by then (each waits for blocks); the counts then.
+     */
+    const beforeFault = async (succeeded: number) => {
+      await whenSucceeded(ids, succeeded);
+      await submitUpTo(next + FAULT_WAVE);
+      return statusCounts(ids.filter(Boolean));
+    };
+    const submit = submitUpTo(MINTS - 3 * FAULT_WAVE);
     const faults: Record<string, Record<string, number>> = {};
 
     // A worker SIGKILLed once some actions are done and many are at every other stage; a third one started.
@@ -126,14 +139,14 @@ describe('scale-out: separate API and worker processes on a Temporal cluster', (
 
     // The history service SIGKILLed mid-run (its shards unowned until it is back), restarted 2 s later.
     console.log(`worker SIGKILLed at ${JSON.stringify(faults.worker)}`);
-    faults.history = await whenSucceeded(ids, 60);
+    faults.history = await beforeFault(60);
     await cluster.kill('history');
     await sleep(2_000);
     await cluster.start('history');
 
     // The frontend SIGKILLed for 10 s: the APIs still accept mints at once (stored, started once it is back).
     console.log(`history SIGKILLed at ${JSON.stringify(faults.history)}`);
-    faults.frontend = await whenSucceeded(ids, 100);
+    faults.frontend = await beforeFault(100);
     await cluster.kill('frontend');
     const downSince = Date.now();
     const outageAnswers: { status: number; ms: number }[] = [];
@@ -154,7 +167,7 @@ describe('scale-out: separate API and worker processes on a Temporal cluster', (
 
     // Matching restarted (SIGTERM, then started again): task queues move to the new process.
     console.log(`frontend SIGKILLed at ${JSON.stringify(faults.frontend)}`);
-    faults.matching = await whenSucceeded(ids, 140);
+    faults.matching = await beforeFault(140);
     await cluster.start('matching');
     for (const [fault, counts] of Object.entries(faults)) expect([fault, counts.pending ?? 0]).not.toEqual([fault, 0]);
 
