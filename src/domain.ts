@@ -31,6 +31,26 @@ export interface CallInfo {
   calldata: string;
 }
 
+/** An item of a batch mint as its transactions are planned: its place in the batch, and what it mints to whom. */
+export interface BatchItemToMint {
+  item_index: number;
+  recipient: string;
+  amount: string;
+}
+
+/** One transaction of a batch mint as planned: the items it carries (from firstItem), its call and its gas and fees. */
+export interface NewBatchChunk {
+  chunkIndex: number;
+  firstItem: number;
+  itemCount: number;
+  to: string;
+  data: string;
+  gasLimit: string;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+  callInfo: Omit<CallInfo, 'calldata'>;
+}
+
 /** The failure shape of Crossmint's failed mint, used by every action type. */
 export interface ActionError {
   reason: ErrorReason;

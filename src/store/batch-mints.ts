@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database';
-import type { CallInfo, OpenSeaMetadata } from '../domain';
+import type { BatchItemToMint, CallInfo, NewBatchChunk, OpenSeaMetadata } from '../domain';
 
 export interface NewBatchItem {
   nftId: string;
@@ -9,37 +9,31 @@ export interface NewBatchItem {
 }
 
 /**
- * Writes a batch mint's items: one NFT (with its metadata version 1) and one item row each, in three
- * statements whatever the number of items. The items go as json, not jsonb: each statement reads the
- * megabyte of a 10,000-item batch once, and json skips building the binary form it would read only once.
+ * Writes a batch mint's items: one NFT (with its metadata version 1) and one item row each, in one statement
+ * whatever the number of items. The columns go as arrays and the metadata as one json array, read once: as
+ * json_to_recordset with a jsonb column, three statements took 0.55–0.8 s for 10,000 items on 2 cores, most of
+ * it turning rows of the megabyte into records, and this 0.1 s less.
  */
 export async function insertBatchMintItems(
   tx: Queryable,
   batch: { actionId: string; projectId: string; collectionId: string; tokenTypeId: string | null; items: NewBatchItem[] },
 ) {
-  const rows = JSON.stringify(batch.items.map((item, index) => ({ index, nft_id: item.nftId, recipient: item.recipient, amount: item.amount, metadata: item.metadata })));
+  const { items } = batch;
   await tx.query(
-    `INSERT INTO nfts (id, project_id, collection_id, token_type_id, recipient, amount, status, action_id)
-     SELECT r.nft_id, $2, $3, $4, r.recipient, r.amount::numeric, 'pending', $5
-     FROM json_to_recordset($1::json) AS r(nft_id text, recipient text, amount text)`,
-    [rows, batch.projectId, batch.collectionId, batch.tokenTypeId, batch.actionId],
+    `WITH r AS MATERIALIZED (
+       SELECT r.ordinality - 1 AS item_index, r.nft_id, r.recipient, r.amount, r.metadata
+       FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), json_array_elements($4::json))
+         WITH ORDINALITY AS r(nft_id, recipient, amount, metadata, ordinality)),
+     nft AS (
+       INSERT INTO nfts (id, project_id, collection_id, token_type_id, recipient, amount, status, action_id)
+       SELECT r.nft_id, $5, $6, $7, r.recipient, r.amount::numeric, 'pending', $8 FROM r),
+     metadata AS (INSERT INTO nft_metadata (nft_id, version, metadata) SELECT r.nft_id, 1, r.metadata::jsonb FROM r)
+     INSERT INTO batch_mint_items (action_id, item_index, nft_id) SELECT $8, r.item_index, r.nft_id FROM r`,
+    [
+      items.map((item) => item.nftId), items.map((item) => item.recipient), items.map((item) => item.amount),
+      JSON.stringify(items.map((item) => item.metadata)), batch.projectId, batch.collectionId, batch.tokenTypeId, batch.actionId,
+    ],
   );
-  await tx.query(
-    `INSERT INTO nft_metadata (nft_id, version, metadata)
-     SELECT r.nft_id, 1, r.metadata FROM json_to_recordset($1::json) AS r(nft_id text, metadata jsonb)`,
-    [rows],
-  );
-  await tx.query(
-    `INSERT INTO batch_mint_items (action_id, item_index, nft_id)
-     SELECT $2, r.index, r.nft_id FROM json_to_recordset($1::json) AS r(index integer, nft_id text)`,
-    [rows, batch.actionId],
-  );
-}
-
-export interface BatchItemToMint {
-  item_index: number;
-  recipient: string;
-  amount: string;
 }
 
 export async function listBatchItemsToMint(db: Queryable, actionId: string): Promise<BatchItemToMint[]> {
@@ -53,6 +47,8 @@ export async function listBatchItemsToMint(db: Queryable, actionId: string): Pro
 export interface BatchChunkRow {
   action_id: string;
   chunk_index: number;
+  first_item: number;
+  item_count: number;
   tx_to: string;
   tx_data: string;
   gas_limit: string;
@@ -67,40 +63,23 @@ export interface BatchChunkRow {
   gas_used: string | null;
 }
 
-export interface NewBatchChunk {
-  chunkIndex: number;
-  firstItem: number;
-  itemCount: number;
-  to: string;
-  data: string;
-  gasLimit: string;
-  maxFeePerGas: string;
-  maxPriorityFeePerGas: string;
-  callInfo: Omit<CallInfo, 'calldata'>;
-}
-
 /**
- * Stores how a batch is split into transactions and which items each carries; a plan, once stored, stays.
- * Two statements whatever the number of chunks: a statement each per chunk took a quarter of a second before
- * a 10,000-item batch could send its first chunk.
+ * Stores how a batch is split into transactions, each naming the range of items it carries; a plan, once
+ * stored, stays. One statement whatever the number of chunks: a statement a chunk took a quarter of a second
+ * before a 10,000-item batch could send its first chunk.
  */
 export async function insertBatchMintPlan(tx: Queryable, actionId: string, chunks: NewBatchChunk[]) {
   const rows = JSON.stringify(chunks.map((c) => ({
-    chunk_index: c.chunkIndex, tx_to: c.to, tx_data: c.data,
+    chunk_index: c.chunkIndex, first_item: c.firstItem, item_count: c.itemCount, tx_to: c.to, tx_data: c.data,
     gas_limit: c.gasLimit, max_fee_per_gas: c.maxFeePerGas, max_priority_fee_per_gas: c.maxPriorityFeePerGas, call_info: c.callInfo,
   })));
   await tx.query(
-    `INSERT INTO batch_mint_chunks (action_id, chunk_index, tx_to, tx_data, gas_limit, max_fee_per_gas, max_priority_fee_per_gas, call_info)
-     SELECT $1, c.chunk_index, c.tx_to, c.tx_data, c.gas_limit::numeric, c.max_fee_per_gas::numeric, c.max_priority_fee_per_gas::numeric, c.call_info
-     FROM json_to_recordset($2::json) AS c(chunk_index integer, tx_to text, tx_data text, gas_limit text, max_fee_per_gas text,
-       max_priority_fee_per_gas text, call_info jsonb)`,
+    `INSERT INTO batch_mint_chunks (action_id, chunk_index, first_item, item_count, tx_to, tx_data, gas_limit, max_fee_per_gas, max_priority_fee_per_gas, call_info)
+     SELECT $1, c.chunk_index, c.first_item, c.item_count, c.tx_to, c.tx_data, c.gas_limit::numeric, c.max_fee_per_gas::numeric,
+       c.max_priority_fee_per_gas::numeric, c.call_info
+     FROM json_to_recordset($2::json) AS c(chunk_index integer, first_item integer, item_count integer, tx_to text, tx_data text,
+       gas_limit text, max_fee_per_gas text, max_priority_fee_per_gas text, call_info jsonb)`,
     [actionId, rows],
-  );
-  await tx.query(
-    `UPDATE batch_mint_items i SET chunk_index = c.chunk_index
-     FROM json_to_recordset($2::json) AS c(chunk_index integer, first_item integer, item_count integer)
-     WHERE i.action_id = $1 AND i.item_index >= c.first_item AND i.item_index < c.first_item + c.item_count`,
-    [actionId, JSON.stringify(chunks.map((c) => ({ chunk_index: c.chunkIndex, first_item: c.firstItem, item_count: c.itemCount })))],
   );
 }
 
@@ -140,7 +119,9 @@ export async function setBatchChunkStatus(
 /** The NFTs a chunk mints, in item order. */
 export async function listBatchChunkNftIds(db: Queryable, actionId: string, chunkIndex: number): Promise<string[]> {
   const rows = await db.query<{ nft_id: string }>(
-    'SELECT nft_id FROM batch_mint_items WHERE action_id = $1 AND chunk_index = $2 ORDER BY item_index', [actionId, chunkIndex]);
+    `SELECT i.nft_id FROM batch_mint_chunks c JOIN batch_mint_items i ON i.action_id = c.action_id
+       AND i.item_index >= c.first_item AND i.item_index < c.first_item + c.item_count
+     WHERE c.action_id = $1 AND c.chunk_index = $2 ORDER BY i.item_index`, [actionId, chunkIndex]);
   return rows.map((r) => r.nft_id);
 }
 
@@ -204,7 +185,8 @@ export async function listBatchItemResults(db: Queryable, actionId: string, afte
     `SELECT i.item_index, n.recipient, n.id AS nft_id, n.token_id, n.amount::text AS amount, n.status,
             CASE WHEN c.status IN ('sent', 'mined', 'reverted') THEN c.tx_hash END AS tx_hash
      FROM batch_mint_items i JOIN nfts n ON n.id = i.nft_id
-     LEFT JOIN batch_mint_chunks c ON c.action_id = i.action_id AND c.chunk_index = i.chunk_index
+     LEFT JOIN batch_mint_chunks c ON c.action_id = i.action_id
+       AND i.item_index >= c.first_item AND i.item_index < c.first_item + c.item_count
      WHERE i.action_id = $1 AND i.item_index > $2 ORDER BY i.item_index LIMIT $3`,
     [actionId, after, limit],
   );

@@ -44,7 +44,8 @@ export async function nftStatuses(db: Queryable, projectId: string, nftIds: stri
          SELECT CASE WHEN c.status IN ('sent', 'mined', 'reverted') THEN c.tx_hash END,
            CASE WHEN c.status = 'mined' THEN NULL ELSE a.error->>'message' END, a.started_at
          FROM batch_mint_items i JOIN actions a ON a.id = i.action_id
-         LEFT JOIN batch_mint_chunks c ON c.action_id = i.action_id AND c.chunk_index = i.chunk_index
+         LEFT JOIN batch_mint_chunks c ON c.action_id = i.action_id
+           AND i.item_index >= c.first_item AND i.item_index < c.first_item + c.item_count
          WHERE i.nft_id = n.id
        ) touched ORDER BY started_at DESC LIMIT 1
      ) last ON true

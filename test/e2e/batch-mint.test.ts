@@ -27,6 +27,9 @@ describe('batch mints', () => {
     return items;
   }
 
+  const stagesOf = async (actionId: string) =>
+    (await h.db.query<{ stage: string }>('SELECT stage FROM action_stages WHERE action_id = $1 ORDER BY at', [actionId])).map((r) => r.stage);
+
   /** Every transaction sent to the contract since it was deployed, read from the chain's blocks. */
   async function transactionsTo(address: string, deployTx: string) {
     const from = (await h.provider.getTransactionReceipt(deployTx))!.blockNumber;
@@ -56,6 +59,8 @@ describe('batch mints', () => {
     worker = await h.startWorker();
 
     const done = await h.waitForAction(actionId, undefined, 90_000);
+    // Planned while the request stored its items: the workflow went straight to signing.
+    expect(await stagesOf(actionId)).not.toContain('building');
     expect(done).toMatchObject({ status: 'succeeded', resource: { items: { total: 500, minted: 500, failed: 0 }, itemsUrl: `${h.baseUrl}/v1/actions/${actionId}/items` } });
     const transactions: { txId: string; nonce: number; status: string }[] = done.resource.transactions;
     expect(transactions.length).toBeGreaterThan(1);
@@ -145,6 +150,25 @@ describe('batch mints', () => {
     });
     expect(accepted.status).toBe(202);
     expect(await h.waitForAction(accepted.body.actionId)).toMatchObject({ status: 'succeeded', resource: { items: { total: 2, minted: 2, failed: 0 } } });
+  }, 60_000);
+
+  test('a batch whose simulation reverts is planned again by its workflow, which fails it with the revert; nothing is sent', async () => {
+    const collection = await h.deployCollection('erc721', { maxSupply: 1 });
+    // Only the chain holds the collection to one token, so the API takes the batch and its simulation reverts.
+    await h.db.query('UPDATE collections SET max_supply = 0 WHERE id = $1', [collection.id]);
+    const nonce = await h.provider.getTransactionCount(h.signerAddress, 'pending');
+    const post = await h.request('POST', `/v1/collections/${collection.id}/nfts/batch`, {
+      items: [{ recipient: ALICE, metadata: { name: 'a' } }, { recipient: BOB, metadata: { name: 'b' } }],
+    });
+    expect(post.status).toBe(202);
+    const failed = await h.waitForAction(post.body.actionId);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: { reason: 'execution_reverted', revertReason: expect.stringMatching(/^execution reverted: MaxSupplyExceeded\(/) },
+    });
+    expect((await allItems(post.body.actionId)).map((i) => i.status)).toEqual(['failed', 'failed']);
+    expect(await stagesOf(post.body.actionId)).toContain('building');
+    expect(await h.provider.getTransactionCount(h.signerAddress, 'pending')).toBe(nonce);
   }, 60_000);
 
   test('bad input is refused naming the field, and nothing is written', async () => {

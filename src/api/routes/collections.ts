@@ -12,6 +12,7 @@ import {
   listCollections, listNfts, listTokenTypes, nextNftMetadataVersion, reserveSupply,
 } from '../../store/resources';
 import { projectOf } from '../auth';
+import { planWhileStoring } from '../batch-plan';
 import { presentAction, presentCollection, presentNft, presentTokenType } from '../present';
 import { fieldProblem, notFound, parseInput as parse, Problem, type FieldError } from '../problem';
 import { batchMintBody, createCollectionBody, createTokenTypeBody, idempotencyKey, idParam, listQuery, mintBody, updateNftBody } from '../schemas';
@@ -228,6 +229,7 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     }));
     const total = items.reduce((sum, item) => sum + BigInt(item.amount), 0n).toString();
     const supply = tokenType ? { table: 'token_types' as const, id: tokenType.id } : { table: 'collections' as const, id: collection.id };
+    const storePlan = planWhileStoring(deps, { collection, tokenTypeId: tokenType?.token_type_id ?? null, from: project.signer_address, items });
     accepted(res, await submitAction(deps, {
       id: actionId, projectId: project.id, type: 'nfts.createBatch', chain: collection.chain, chainId: collection.chain_id,
       collectionId: collection.id, resourceId: actionId, idempotencyKey: key ?? null, requestHash: requestHash('POST', req.originalUrl, body),
@@ -235,6 +237,7 @@ export function collectionRoutes(deps: CollectionRoutesDeps): Router {
     }, async (tx) => {
       if (!(await reserveSupply(tx, supply.table, supply.id, total))) throw maxSupplyExceeded(supply, total);
       await insertBatchMintItems(tx, { actionId, projectId: project.id, collectionId: collection.id, tokenTypeId: tokenType?.id ?? null, items });
+      await storePlan(tx, actionId);
     }));
   });
 
