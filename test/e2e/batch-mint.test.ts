@@ -152,6 +152,37 @@ describe('batch mints', () => {
     expect(await h.waitForAction(accepted.body.actionId)).toMatchObject({ status: 'succeeded', resource: { items: { total: 2, minted: 2, failed: 0 } } });
   }, 60_000);
 
+  test('a chunk the signer refuses mid-batch stops it: earlier chunks mint; it and the chunks signed ahead of it are not sent, and leave no nonce gap', async () => {
+    const collection = await h.deployCollection('erc721');
+    const deployment = await h.request('GET', `/v1/actions/${collection.actionId}`);
+    const to = recipients(600, 2);
+    to[450] = h.stack.blockedRecipient;
+    const post = await h.request('POST', `/v1/collections/${collection.id}/nfts/batch`, { items: to.map((recipient, i) => ({ recipient, metadata: { name: `Batch ${i}` } })) });
+    expect(post.status).toBe(202);
+    const failed = await h.waitForAction(post.body.actionId, undefined, 90_000);
+    expect(failed).toMatchObject({ status: 'failed', error: { reason: 'signer_rejected' } });
+    await h.recordHistory('batch-mint-refused-mid-batch', post.body.actionId);
+
+    const chunks = await h.db.query<{ chunk_index: number; first_item: number; item_count: number; status: string; tx_hash: string | null }>(
+      'SELECT chunk_index, first_item, item_count, status, tx_hash FROM batch_mint_chunks WHERE action_id = $1 ORDER BY chunk_index', [post.body.actionId]);
+    const refused = chunks.find((c) => c.first_item <= 450 && 450 < c.first_item + c.item_count)!;
+    // The refused chunk is neither the first nor the last: chunks before it were sent, one after it was signed ahead.
+    expect([refused.chunk_index > 0, refused.chunk_index < chunks.length - 1]).toEqual([true, true]);
+    expect(chunks.map((c) => c.status)).toEqual(chunks.map((c) => (c.chunk_index < refused.chunk_index ? 'mined' : 'planned')));
+    expect(chunks[refused.chunk_index + 1].tx_hash).toMatch(/^0x/);
+    const transactions: { txId: string; status: string }[] = failed.resource.transactions;
+    expect(transactions.map((t) => t.status)).toEqual(Array(refused.chunk_index).fill('mined'));
+    expect((await transactionsTo(collection.address, deployment.body.txId)).sort()).toEqual(transactions.map((t) => t.txId).sort());
+    const items = await allItems(post.body.actionId);
+    expect(items.filter((i) => i.status === 'minted').map((i) => i.index)).toEqual(to.slice(0, refused.first_item).map((_, i) => i));
+    expect(failed.resource.items).toEqual({ total: 600, minted: refused.first_item, failed: 600 - refused.first_item });
+
+    // The nonces reserved for the refused chunk and those after it were given back: the next mint goes through.
+    const next = await h.request('POST', `/v1/collections/${collection.id}/nfts`, { recipient: ALICE, metadata: { name: 'After' } });
+    expect(await h.waitForAction(next.body.actionId)).toMatchObject({ status: 'succeeded' });
+    expect(await h.provider.getTransactionCount(h.signerAddress, 'pending')).toBe(await h.provider.getTransactionCount(h.signerAddress, 'latest'));
+  }, 120_000);
+
   test('a batch whose simulation reverts is planned again by its workflow, which fails it with the revert; nothing is sent', async () => {
     const collection = await h.deployCollection('erc721', { maxSupply: 1 });
     // Only the chain holds the collection to one token, so the API takes the batch and its simulation reverts.

@@ -39,8 +39,10 @@ describe('workflow determinism', () => {
       'webhook-delivery-retried.json', 'webhook-delivery-gone.json',
       // A delivery recorded before jitter and Retry-After.
       'plain-schedule-webhook-delivery-retried.json',
-      'batch-mint-erc1155.json', 'batch-mint-signer-rejected.json',
-      // Batches recorded before chunks were signed inside the workflow task, and before they were recorded as they confirmed.
+      'batch-mint-erc1155.json', 'batch-mint-signer-rejected.json', 'batch-mint-refused-mid-batch.json',
+      // Batches recorded before chunks were signed ahead of their turn, before they were signed inside the workflow
+      // task, and before they were recorded as they confirmed.
+      'one-chunk-at-a-time-batch-mint-erc1155.json', 'one-chunk-at-a-time-batch-mint-signer-rejected.json',
       'remote-signer-batch-mint-erc1155.json', 'remote-signer-batch-mint-signer-rejected.json',
       'record-at-end-batch-mint-erc1155.json', 'record-at-end-batch-mint-signer-rejected.json',
     ]));
