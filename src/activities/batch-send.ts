@@ -79,7 +79,9 @@ export function createBatchSendActivities(deps: ActivityDeps, waits: WaitSlots) 
         reason: 'signer_rejected',
         message: `The signing endpoint rejected chunk ${chunkIndex} of the batch (HTTP ${e.status}): ${e.reason}`,
       }));
-      await recordBatchChunkSigned(db, actionId, chunkIndex, signed);
+      if (!(await recordBatchChunkSigned(db, actionId, chunkIndex, chunk.planned_at, signed))) {
+        throw new Error(`chunk ${chunkIndex} of batch mint ${actionId} was planned again while it was signed`);
+      }
       log.info('batch chunk signed', { chunkIndex, txHash: signed.hash, nonce, signerSentIt: !signed.rawTransaction });
       return { hash: signed.hash, nonce };
     },

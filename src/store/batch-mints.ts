@@ -49,6 +49,7 @@ export interface BatchChunkRow {
   chunk_index: number;
   first_item: number;
   item_count: number;
+  planned_at: Date;
   tx_to: string;
   tx_data: string;
   gas_limit: string;
@@ -83,6 +84,23 @@ export async function insertBatchMintPlan(tx: Queryable, actionId: string, chunk
   );
 }
 
+/**
+ * Drops a batch's plan made more than `maxAgeMs` ago if none of its chunks holds a nonce (`chunkHolders`: their
+ * leases' holders) or was signed; answers whether it did. Its estimates and fees are as old: the chain may ask
+ * more by now.
+ */
+export async function discardStaleBatchMintPlan(db: Queryable, actionId: string, maxAgeMs: number, chunkHolders: string[]): Promise<boolean> {
+  const dropped = await db.query(
+    `DELETE FROM batch_mint_chunks WHERE action_id = $1
+       AND (SELECT min(planned_at) FROM batch_mint_chunks p WHERE p.action_id = $1) < now() - make_interval(secs => $2)
+       AND NOT EXISTS (SELECT 1 FROM batch_mint_chunks s WHERE s.action_id = $1 AND (s.nonce IS NOT NULL OR s.status <> 'planned'))
+       AND NOT EXISTS (SELECT 1 FROM nonce_leases WHERE holder = ANY($3::text[]))
+     RETURNING chunk_index`,
+    [actionId, maxAgeMs / 1000, chunkHolders],
+  );
+  return dropped.length > 0;
+}
+
 export async function countBatchMintChunks(db: Queryable, actionId: string): Promise<number> {
   const [row] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM batch_mint_chunks WHERE action_id = $1', [actionId]);
   return row.count;
@@ -98,12 +116,20 @@ export async function listBatchMintChunks(db: Queryable, actionId: string): Prom
   return db.query<BatchChunkRow>('SELECT * FROM batch_mint_chunks WHERE action_id = $1 ORDER BY chunk_index', [actionId]);
 }
 
-/** Keeps a chunk's signed transaction, so a retried signing for the same nonce returns it instead of asking again. */
-export async function recordBatchChunkSigned(db: Queryable, actionId: string, chunkIndex: number, signed: { nonce: number; hash: string; rawTransaction?: string }) {
-  await db.query(
-    'UPDATE batch_mint_chunks SET nonce = $3, tx_hash = $4, signed_transaction = $5 WHERE action_id = $1 AND chunk_index = $2',
-    [actionId, chunkIndex, signed.nonce, signed.hash, signed.rawTransaction ?? null],
+/**
+ * Keeps a chunk's signed transaction, so a retried signing for the same nonce returns it instead of asking
+ * again; only on the plan it was signed from (`plannedAt`), so a plan made again meanwhile never holds a
+ * signature of another one's transaction. Answers whether it did.
+ */
+export async function recordBatchChunkSigned(
+  db: Queryable, actionId: string, chunkIndex: number, plannedAt: Date, signed: { nonce: number; hash: string; rawTransaction?: string },
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE batch_mint_chunks SET nonce = $4, tx_hash = $5, signed_transaction = $6
+     WHERE action_id = $1 AND chunk_index = $2 AND planned_at = $3 RETURNING chunk_index`,
+    [actionId, chunkIndex, plannedAt, signed.nonce, signed.hash, signed.rawTransaction ?? null],
   );
+  return rows.length === 1;
 }
 
 export async function setBatchChunkStatus(

@@ -183,6 +183,25 @@ describe('batch mints', () => {
     expect(await h.provider.getTransactionCount(h.signerAddress, 'pending')).toBe(await h.provider.getTransactionCount(h.signerAddress, 'latest'));
   }, 120_000);
 
+  test('a plan made with the request is made again when its workflow starts too late to sign it as it is', async () => {
+    const collection = await h.deployCollection('erc721');
+    // No worker: the batch's workflow waits in its task queue, as through an outage, once its plan is stored.
+    await worker.kill();
+    const post = await h.request('POST', `/v1/collections/${collection.id}/nfts/batch`, {
+      items: recipients(3, 3).map((recipient, i) => ({ recipient, metadata: { name: `Late ${i}` } })),
+    });
+    expect(post.status).toBe(202);
+    const { actionId } = post.body;
+    const chunks = () => h.db.query<{ fee: string }>('SELECT max_fee_per_gas::text AS fee FROM batch_mint_chunks WHERE action_id = $1', [actionId]);
+    expect(await chunks()).toHaveLength(1);
+    // An hour old, with a fee cap the chain no longer takes: signed as it is, it could not be sent.
+    await h.db.query(`UPDATE batch_mint_chunks SET planned_at = planned_at - interval '1 hour', max_fee_per_gas = 1 WHERE action_id = $1`, [actionId]);
+    worker = await h.startWorker();
+    expect(await h.waitForAction(actionId, undefined, 60_000)).toMatchObject({ status: 'succeeded', resource: { items: { total: 3, minted: 3, failed: 0 } } });
+    expect(await stagesOf(actionId)).toContain('building');
+    expect((await chunks()).map((c) => c.fee)).not.toContain('1');
+  }, 90_000);
+
   test('a batch whose simulation reverts is planned again by its workflow, which fails it with the revert; nothing is sent', async () => {
     const collection = await h.deployCollection('erc721', { maxSupply: 1 });
     // Only the chain holds the collection to one token, so the API takes the batch and its simulation reverts.

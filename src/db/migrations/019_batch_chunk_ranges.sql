@@ -1,6 +1,9 @@
 -- A batch chunk names the items it carries by their range instead of each item naming its chunk: storing the
 -- plan of a 10,000-item batch rewrote its 10,000 item rows (about 0.1 s before its first chunk could be sent).
-ALTER TABLE batch_mint_chunks ADD COLUMN first_item integer, ADD COLUMN item_count integer;
+-- When it was planned: a plan the API made with the request is made again if its workflow starts late. In
+-- milliseconds, as JavaScript reads it back, so a signature is kept only on the plan it was signed from.
+ALTER TABLE batch_mint_chunks ADD COLUMN first_item integer, ADD COLUMN item_count integer,
+  ADD COLUMN planned_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now());
 UPDATE batch_mint_chunks c SET first_item = r.first_item, item_count = r.item_count
 FROM (
   SELECT action_id, chunk_index, min(item_index) AS first_item, count(*)::int AS item_count
