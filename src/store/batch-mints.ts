@@ -92,11 +92,11 @@ export async function insertBatchMintPlan(tx: Queryable, actionId: string, chunk
 export async function discardStaleBatchMintPlan(db: Queryable, actionId: string, maxAgeMs: number, chunkHolders: string[]): Promise<boolean> {
   const dropped = await db.query(
     `DELETE FROM batch_mint_chunks WHERE action_id = $1
-       AND (SELECT min(planned_at) FROM batch_mint_chunks p WHERE p.action_id = $1) < now() - make_interval(secs => $2)
+       AND (SELECT min(planned_at) FROM batch_mint_chunks p WHERE p.action_id = $1) < now() - make_interval(secs => $2::float8 / 1000)
        AND NOT EXISTS (SELECT 1 FROM batch_mint_chunks s WHERE s.action_id = $1 AND (s.nonce IS NOT NULL OR s.status <> 'planned'))
        AND NOT EXISTS (SELECT 1 FROM nonce_leases WHERE holder = ANY($3::text[]))
      RETURNING chunk_index`,
-    [actionId, maxAgeMs / 1000, chunkHolders],
+    [actionId, maxAgeMs, chunkHolders],
   );
   return dropped.length > 0;
 }
