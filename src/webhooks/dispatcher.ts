@@ -1,5 +1,4 @@
 import type { Database } from '../db/database';
-import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import { claimFirstAttempts, dispatchOutboxEvents, holdDeliveries, recordFirstAttempts, type FirstAttempt } from '../store/dispatch';
 import type { NewOutboxEvent } from '../store/outbox';
@@ -18,16 +17,27 @@ export interface DispatcherDeps {
    * first at least `retryAfterMs`.
    */
   handOff(deliveryId: string, firstAttempt: number, scheduleMs: number[], retryAfterMs?: number): Promise<void>;
-  metrics: Metrics;
+  metrics: DispatchMetrics;
   log(message: string, fields?: Record<string, unknown>): void;
 }
+
+/** The counters the dispatcher moves (the process's metrics, or a dispatcher thread's messages to them). */
+export interface DispatchMetrics {
+  webhookAttempts: { inc(labels: { outcome: string }): void };
+  webhookDeliveries: { inc(labels: { outcome: string }): void };
+}
+
+/** How long a delivery taken for sending is held from other dispatchers: a minute, or four delivery timeouts. */
+export const dispatchHoldMs = (timeoutMs: number) => Math.max(60_000, timeoutMs * 4);
 
 const EVENTS_PER_ROUND = 200;
 const CLAIMS_PER_ROUND = 500;
 /** Deliveries queued for one endpoint before the dispatcher stops taking more of its deliveries. */
 const QUEUE_PER_ENDPOINT = 200;
-/** Deliveries sent one after the other before their results are written together. */
+/** Deliveries sent one after the other before the endpoint is looked at again and their results are handed to be written. */
 const SEND_BATCH = 50;
+/** An endpoint's deliveries sent and not yet written before sending waits for the writing. */
+const UNRECORDED_AT_MOST = 200;
 const IDLE_POLL_MS = 100;
 /** After a failed first attempt, an endpoint's next deliveries go straight to workflows for this long. */
 const FAILING_ENDPOINT_MS = 30_000;
@@ -71,7 +81,7 @@ export class WebhookDispatcher {
   private loop?: Promise<void>;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.holdMs = Math.max(60_000, deps.settings.timeoutMs * 4);
+    this.holdMs = dispatchHoldMs(deps.settings.timeoutMs);
   }
 
   start() {
@@ -188,38 +198,48 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Sends the queue's batches one after the other; each batch is recorded while the next is being sent (the
-   * deliveries stay held until then), so a delivery does not wait for the batch before it to be written.
+   * Sends the queue's batches one after the other while what was sent is written, as many batches together as
+   * have been sent meanwhile (the deliveries stay held until then); sending waits for the writing only when
+   * UNRECORDED_AT_MOST deliveries are sent and not yet written.
    */
   private async drain(endpointId: string, queue: EndpointQueue) {
-    const failed = (err: unknown) => {
-      // Left held: they are taken up again once the hold expires.
-      this.deps.log('webhook first attempts could not be recorded', { endpointId, error: (err as Error).message });
+    const unrecorded: SentBatch[] = [];
+    let writing: Promise<void> | undefined;
+    const write = () => {
+      writing ??= (async () => {
+        while (unrecorded.length > 0) {
+          await this.record(endpointId, mergeSent(unrecorded.splice(0))).catch((err: unknown) => {
+            // Left held: they are taken up again once the hold expires.
+            this.deps.log('webhook first attempts could not be recorded', { endpointId, error: (err as Error).message });
+          });
+        }
+      })().finally(() => {
+        writing = undefined;
+        if (unrecorded.length > 0) write();
+      });
     };
-    let recording: Promise<void> = Promise.resolve();
+    const unrecordedCount = () => unrecorded.reduce((n, b) => n + b.results.length, 0);
     do {
       while (queue.pending.length > 0 && !this.stopped) {
         let handled = SEND_BATCH;
         try {
           const sent = await this.sendBatch(endpointId, queue.pending.slice(0, SEND_BATCH));
-          handled = sent.handled;
-          await recording;
-          recording = sent.record().catch(failed);
+          handled = sent.results.length;
+          unrecorded.push(sent);
+          write();
         } catch (err) {
-          failed(err);
+          this.deps.log('webhook first attempts could not be made', { endpointId, error: (err as Error).message });
         }
         for (const d of queue.pending.splice(0, handled)) queue.ids.delete(d.id);
+        while (unrecordedCount() >= UNRECORDED_AT_MOST && writing) await writing;
       }
-      // Deliveries queued while the last batch was being recorded are this drain's too.
-      await recording;
+      // Deliveries queued while the last batches were being written are this drain's too.
+      while (writing) await writing;
     } while (queue.pending.length > 0 && !this.stopped);
   }
 
-  /**
-   * Sends a batch in order; answers how many were handled (fewer when stopping) and how to record them
-   * (retry workflows started, attempts written, endpoint health).
-   */
-  private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<{ handled: number; record(): Promise<void> }> {
+  /** Sends a batch in order; answers what became of each delivery handled (fewer than the batch when stopping). */
+  private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<SentBatch> {
     const { db, secrets, settings, metrics } = this.deps;
     const read = this.endpointsRead.get(endpointId);
     this.endpointsRead.delete(endpointId);
@@ -229,31 +249,26 @@ export class WebhookDispatcher {
       endpoint = await getEndpoint(db, endpointId);
       endpointReadAt = Date.now();
     }
-    const results: FirstAttempt[] = [];
-    const exhausted: NewOutboxEvent[] = [];
-    const handOffs: [string, number, number[], number?][] = [];
-    /** What the deliveries that ended here say of the endpoint, the latest one counting, and that one's creation. */
-    let health: 'succeeded' | 'failed' | 'gone' | undefined;
-    let healthSince = new Date();
+    const sent: SentBatch = { results: [], exhausted: [], handOffs: [], healthSince: new Date() };
     for (const delivery of batch) {
       if (this.stopped) break;
       if (Date.now() - endpointReadAt > ENDPOINT_RECHECK_MS) {
         endpoint = await getEndpoint(db, endpointId);
         endpointReadAt = Date.now();
       }
-      if (!endpoint || endpoint.status !== 'active' || health === 'gone') {
-        results.push({ deliveryId: delivery.id, next: 'skipped' });
+      if (!endpoint || endpoint.status !== 'active' || sent.health === 'gone') {
+        sent.results.push({ deliveryId: delivery.id, next: 'skipped' });
         continue;
       }
       if ((this.failingUntil.get(endpointId) ?? 0) > Date.now()) {
-        results.push({ deliveryId: delivery.id, next: 'in_workflow' });
+        sent.results.push({ deliveryId: delivery.id, next: 'in_workflow' });
         const askedMs = (this.askedUntil.get(endpointId) ?? 0) - Date.now();
-        handOffs.push([delivery.id, 1, settings.retryScheduleMs, askedMs > 0 ? askedMs : undefined]);
+        sent.handOffs.push([delivery.id, 1, settings.retryScheduleMs, askedMs > 0 ? askedMs : undefined]);
         continue;
       }
       const startedAt = new Date();
-      const sent = await attemptDelivery(endpoint, delivery, secrets, settings);
-      const outcome = attemptOutcome(sent);
+      const answer = await attemptDelivery(endpoint, delivery, secrets, settings);
+      const outcome = attemptOutcome(answer);
       metrics.webhookAttempts.inc({ outcome });
       let next: FirstAttempt['next'] = outcome === 'succeeded' ? 'succeeded' : 'failed';
       if (outcome === 'succeeded') {
@@ -262,41 +277,69 @@ export class WebhookDispatcher {
       }
       if (outcome === 'failed') {
         this.failingUntil.set(endpointId, Date.now() + FAILING_ENDPOINT_MS);
-        if (sent.retryAfterMs) this.askedUntil.set(endpointId, Date.now() + sent.retryAfterMs);
+        if (answer.retryAfterMs) this.askedUntil.set(endpointId, Date.now() + answer.retryAfterMs);
         if (settings.retryScheduleMs.length > 1) {
           next = 'in_workflow';
-          handOffs.push([delivery.id, 2, settings.retryScheduleMs.slice(1), sent.retryAfterMs ?? undefined]);
+          sent.handOffs.push([delivery.id, 2, settings.retryScheduleMs.slice(1), answer.retryAfterMs ?? undefined]);
         } else {
-          const event = attemptExhaustedEvent(delivery, { attempt: 1, startedAt, statusCode: sent.statusCode });
-          if (event) exhausted.push(event);
+          const event = attemptExhaustedEvent(delivery, { attempt: 1, startedAt, statusCode: answer.statusCode });
+          if (event) sent.exhausted.push(event);
         }
       }
       if (next !== 'in_workflow') {
-        health = outcome;
-        healthSince = delivery.created_at;
+        sent.health = outcome;
+        sent.healthSince = delivery.created_at;
       }
-      results.push({ deliveryId: delivery.id, attempt: { startedAt, ...sent }, next });
+      sent.results.push({ deliveryId: delivery.id, attempt: { startedAt, ...answer }, next });
     }
-    const record = async () => {
-      // Workflows first: a crash before the results are written repeats a first attempt, never loses a retry.
-      // A delivery whose workflow could not be started is held a while, then its first attempt is made again.
-      const notHandedOff = new Set<string>();
-      await inParallel(handOffs, HANDOFF_PARALLELISM, async ([id, firstAttempt, schedule, retryAfterMs]) => {
-        try {
-          await this.deps.handOff(id, firstAttempt, schedule, retryAfterMs);
-        } catch (err) {
-          notHandedOff.add(id);
-          this.deps.log('could not start a webhook delivery workflow', { deliveryId: id, error: (err as Error).message });
-        }
-      });
-      await recordFirstAttempts(db, results.filter((r) => !notHandedOff.has(r.deliveryId)), exhausted);
-      if (notHandedOff.size > 0) await holdDeliveries(db, [...notHandedOff], HANDOFF_RETRY_MS);
-      const disabled = health !== undefined && await recordEndpointHealth(db, endpointId, health, healthSince, settings.disableAfterMs);
-      if (disabled || exhausted.length > 0) this.wake();
-      for (const r of results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
-    };
-    return { handled: results.length, record };
+    return sent;
   }
+
+  /** Writes what was sent: retry workflows started, attempts written, the endpoint's health. */
+  private async record(endpointId: string, sent: SentBatch) {
+    const { db, settings, metrics } = this.deps;
+    // Workflows first: a crash before the results are written repeats a first attempt, never loses a retry.
+    // A delivery whose workflow could not be started is held a while, then its first attempt is made again.
+    const notHandedOff = new Set<string>();
+    await inParallel(sent.handOffs, HANDOFF_PARALLELISM, async ([id, firstAttempt, schedule, retryAfterMs]) => {
+      try {
+        await this.deps.handOff(id, firstAttempt, schedule, retryAfterMs);
+      } catch (err) {
+        notHandedOff.add(id);
+        this.deps.log('could not start a webhook delivery workflow', { deliveryId: id, error: (err as Error).message });
+      }
+    });
+    await recordFirstAttempts(db, sent.results.filter((r) => !notHandedOff.has(r.deliveryId)), sent.exhausted);
+    if (notHandedOff.size > 0) await holdDeliveries(db, [...notHandedOff], HANDOFF_RETRY_MS);
+    const disabled = sent.health !== undefined && await recordEndpointHealth(db, endpointId, sent.health, sent.healthSince, settings.disableAfterMs);
+    if (disabled || sent.exhausted.length > 0) this.wake();
+    for (const r of sent.results) if (r.next !== 'in_workflow') metrics.webhookDeliveries.inc({ outcome: r.next });
+  }
+}
+
+/** What sending a batch of one endpoint's deliveries came to, to be written. */
+interface SentBatch {
+  results: FirstAttempt[];
+  exhausted: NewOutboxEvent[];
+  handOffs: [string, number, number[], number?][];
+  /** What the deliveries that ended here say of the endpoint, the latest one counting, and that one's creation. */
+  health?: 'succeeded' | 'failed' | 'gone';
+  healthSince: Date;
+}
+
+/** Batches sent one after the other, written as one: the latest batch that says anything of the endpoint's health counts. */
+function mergeSent(batches: SentBatch[]): SentBatch {
+  const merged: SentBatch = { results: [], exhausted: [], handOffs: [], healthSince: new Date() };
+  for (const b of batches) {
+    merged.results.push(...b.results);
+    merged.exhausted.push(...b.exhausted);
+    merged.handOffs.push(...b.handOffs);
+    if (b.health !== undefined) {
+      merged.health = b.health;
+      merged.healthSince = b.healthSince;
+    }
+  }
+  return merged;
 }
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
