@@ -71,8 +71,7 @@ export class DispatcherThread {
         this.ended = err;
         for (const waiting of this.recording.values()) waiting.reject(err);
         this.recording.clear();
-        // Stopped, it ends while the worker may still be draining its steps: not a failure of the process.
-        if (!this.stopping) reject(err);
+        reject(err);
       };
       this.thread.once('error', (err) => ended(`the webhook dispatcher thread failed: ${err.message}`));
       this.thread.once('exit', (code) => ended(`the webhook dispatcher thread exited (${code})`));
@@ -104,7 +103,6 @@ export class DispatcherThread {
   /** As WebhookDispatcher.stop, then the thread ends. */
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((resolve) => {
-      if (this.ended) return resolve();
       const done = () => void this.thread.terminate().then(() => resolve(), () => resolve());
       this.thread.once('exit', () => resolve());
       this.thread.on('message', (m: FromThread) => m.type === 'stopped' && done());

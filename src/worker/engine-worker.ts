@@ -14,9 +14,9 @@ import { ChainEventFollower } from '../subscriptions/event-follower';
 import { createDeliveryStarter } from '../temporal/start-delivery';
 import { webhookTaskQueue } from '../temporal/task-queues';
 import { WebhookDispatcher } from '../webhooks/dispatcher';
+import { DispatcherThread } from './dispatcher-thread';
 import { webhookSettings } from '../webhooks/settings';
 import { startHealthChecks } from '../health/checks';
-import { DispatcherThread } from './dispatcher-thread';
 import { createWorkers, type Workers } from './worker';
 
 /** The dispatcher thread's connections, for its own statements and the outcomes it records. */
