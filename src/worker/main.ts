@@ -3,6 +3,7 @@ import { listen } from '../cli/listen';
 import { openWorkerEngineParts, PROCESS_SETTINGS } from '../cli/engine-parts';
 import { runMain } from '../cli/run-main';
 import { loadConfig, requireSettings } from '../config';
+import { connectPostgres } from '../db/database';
 import { createLogger } from '../log';
 import { opsRoutes } from '../observability/ops-routes';
 import { databaseReady, temporalReady } from '../observability/readiness';
@@ -29,7 +30,8 @@ runMain('worker', async () => {
     databaseReady(parts.db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE),
     { name: 'worker', check: async () => { if (!workers?.isRunning()) throw new Error('not polling'); } },
   ], () => stopping)), config.WORKER_PORT, config.HOST);
-  const started = await startEngineWorker(config, { ...parts, connection: parts.workerConnection, log, dispatcherThread: { databaseUrl: config.DATABASE_URL, secretsKey: config.SECRETS_KEY }, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
+  const dispatchDb = config.WORKER_TASK_QUEUES.includes('webhooks') ? connectPostgres(config.DATABASE_URL, 2) : undefined;
+  const started = await startEngineWorker(config, { ...parts, connection: parts.workerConnection, log, dispatchDb, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
   workers = started;
   started.running.catch((err) => {
     log('worker stopped on an error', { error: (err as Error).message });
@@ -44,6 +46,7 @@ runMain('worker', async () => {
     log('drained');
     server.close();
     server.closeAllConnections();
+    await dispatchDb?.close();
     await parts.close();
   };
 });
