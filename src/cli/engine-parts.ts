@@ -32,8 +32,6 @@ export interface EnginePartsOptions {
   component: 'api' | 'worker' | 'embedded';
   /** Whether pending migrations are applied; MIGRATE_ON_START by default. */
   migrate?: boolean;
-  /** Connections to DATABASE_URL's PostgreSQL (10 by default). */
-  databaseConnections?: number;
   /** How to reach Temporal; by default from the TEMPORAL_* settings. */
   temporal?: TemporalConnectionOptions;
 }
@@ -49,7 +47,7 @@ export async function openEngineParts(config: EngineConfig, options: EngineParts
     while (closers.length > 0) await closers.pop()!();
   };
   try {
-    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, connections: options.databaseConnections });
+    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
     closers.push(() => db.close());
     if (options.migrate ?? config.MIGRATE_ON_START) await migrate(db);
     const chains = new ChainRegistry(config.CHAINS);

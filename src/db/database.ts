@@ -94,6 +94,6 @@ export async function openEmbedded(dir: string): Promise<Database> {
   return at(1);
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; connections?: number }): Promise<Database> {
-  return opts.databaseUrl ? connectPostgres(opts.databaseUrl, opts.connections) : openEmbedded(`${opts.dataDir}/pglite`);
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+  return opts.databaseUrl ? connectPostgres(opts.databaseUrl) : openEmbedded(`${opts.dataDir}/pglite`);
 }

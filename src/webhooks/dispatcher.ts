@@ -21,14 +21,11 @@ export interface DispatcherDeps {
   log(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** The counters the dispatcher moves (the process's metrics, or a dispatcher thread's messages to them). */
+/** The counters the dispatcher moves: what it needs of the process's metrics. */
 export interface DispatchMetrics {
   webhookAttempts: { inc(labels: { outcome: string }): void };
   webhookDeliveries: { inc(labels: { outcome: string }): void };
 }
-
-/** How long a delivery taken for sending is held from other dispatchers: a minute, or four delivery timeouts. */
-export const dispatchHoldMs = (timeoutMs: number) => Math.max(60_000, timeoutMs * 4);
 
 const EVENTS_PER_ROUND = 200;
 const CLAIMS_PER_ROUND = 500;
@@ -81,7 +78,7 @@ export class WebhookDispatcher {
   private loop?: Promise<void>;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.holdMs = dispatchHoldMs(deps.settings.timeoutMs);
+    this.holdMs = Math.max(60_000, deps.settings.timeoutMs * 4);
   }
 
   start() {

@@ -3,12 +3,13 @@ import { listen } from '../cli/listen';
 import { openWorkerEngineParts, PROCESS_SETTINGS } from '../cli/engine-parts';
 import { runMain } from '../cli/run-main';
 import { loadConfig, requireSettings } from '../config';
+import { connectPostgres } from '../db/database';
 import { createLogger } from '../log';
 import { opsRoutes } from '../observability/ops-routes';
 import { databaseReady, temporalReady } from '../observability/readiness';
 import { installTemporalJsonLogger } from '../observability/temporal-logger';
 import { lowerCpuPriority } from './cpu-priority';
-import { startEngineWorker, WORKER_MAIN_CONNECTIONS } from './engine-worker';
+import { startEngineWorker } from './engine-worker';
 
 /**
  * A worker process on its own; run as many as the load needs. On SIGTERM it stops polling, lets in-flight
@@ -21,7 +22,7 @@ runMain('worker', async () => {
   const notLowered = lowerCpuPriority(config.WORKER_NICE);
   if (notLowered) log('could not lower the CPU priority; running at the usual one', { nice: config.WORKER_NICE, error: notLowered });
   installTemporalJsonLogger('worker', config.LOG_LEVEL);
-  const parts = await openWorkerEngineParts(config, { component: 'worker', databaseConnections: WORKER_MAIN_CONNECTIONS });
+  const parts = await openWorkerEngineParts(config, { component: 'worker' });
   let workers: Awaited<ReturnType<typeof startEngineWorker>> | undefined;
   let stopping = false;
   // The ops port first: a port in use stops the process before it takes any task.
@@ -29,7 +30,8 @@ runMain('worker', async () => {
     databaseReady(parts.db), temporalReady(parts.connection, config.TEMPORAL_NAMESPACE),
     { name: 'worker', check: async () => { if (!workers?.isRunning()) throw new Error('not polling'); } },
   ], () => stopping)), config.WORKER_PORT, config.HOST);
-  const started = await startEngineWorker(config, { ...parts, connection: parts.workerConnection, log, dispatcherThread: { databaseUrl: config.DATABASE_URL, secretsKey: config.SECRETS_KEY }, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
+  const dispatchDb = config.WORKER_TASK_QUEUES.includes('webhooks') ? connectPostgres(config.DATABASE_URL, 2) : undefined;
+  const started = await startEngineWorker(config, { ...parts, connection: parts.workerConnection, log, dispatchDb, workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
   workers = started;
   started.running.catch((err) => {
     log('worker stopped on an error', { error: (err as Error).message });
@@ -44,6 +46,7 @@ runMain('worker', async () => {
     log('drained');
     server.close();
     server.closeAllConnections();
+    await dispatchDb?.close();
     await parts.close();
   };
 });
