@@ -1,4 +1,5 @@
 import type { Database } from '../db/database';
+import type { Metrics } from '../observability/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import { claimFirstAttempts, dispatchOutboxEvents, holdDeliveries, recordFirstAttempts, type FirstAttempt } from '../store/dispatch';
 import type { NewOutboxEvent } from '../store/outbox';
@@ -17,14 +18,8 @@ export interface DispatcherDeps {
    * first at least `retryAfterMs`.
    */
   handOff(deliveryId: string, firstAttempt: number, scheduleMs: number[], retryAfterMs?: number): Promise<void>;
-  metrics: DispatchMetrics;
+  metrics: Metrics;
   log(message: string, fields?: Record<string, unknown>): void;
-}
-
-/** The counters the dispatcher moves: what it needs of the process's metrics. */
-export interface DispatchMetrics {
-  webhookAttempts: { inc(labels: { outcome: string }): void };
-  webhookDeliveries: { inc(labels: { outcome: string }): void };
 }
 
 const EVENTS_PER_ROUND = 200;
