@@ -18,7 +18,12 @@ export type SendSteps = Pick<ReturnType<typeof createSigningActivities>, 'reserv
  * the transaction goes out, and the workflow cancels it by replacement.
  */
 export async function sendAtNextNonce(steps: SendSteps, prepared: PreparedAction, cancelled: Promise<never>): Promise<SendOutcome> {
+  // Handled from the start: a cancel that comes while the nonce is reserved would otherwise be an unhandled
+  // rejection, which ends the worker process.
+  let cancelledAlready = false;
+  cancelled.catch(() => { cancelledAlready = true; });
   const nonce = await steps.reserveNonce(prepared);
+  if (cancelledAlready) await cancelled;
   const signed = await Promise.race([steps.requestSignature(prepared, nonce), cancelled]);
   if ((await steps.broadcastTransaction(prepared.actionId, prepared.chainId, signed)) === 'sent') return { outcome: 'sent', signed };
   return { outcome: 'nonce_consumed', nonce };
