@@ -20,6 +20,8 @@ const ROOT = path.resolve(__dirname, '../..');
 export const HISTORIES_DIR = path.join(ROOT, 'test/fixtures/histories');
 /** Where the console links workflows in tests (the dev server's UI port; nothing needs to answer there). */
 export const TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+/** Longer than a worker's default shutdown grace (30 s), so only a process that hangs is killed. */
+const STOP_GRACE_MS = 60_000;
 
 export type { EngineProcess };
 
@@ -71,20 +73,28 @@ export async function startHarness(
     createProject(db, { name: `test ${randomUUID()}`, signerUrl: signer.url, signerAddress: signer.address ?? signerAddress, signerSecretSealed: secrets.seal(signer.secret) });
   const { projectId, apiKey } = await newProject();
   const processes = new Set<EngineProcess>();
+  /** What a process that exited without being told to printed: waiting on its work then fails at once, with it. */
+  const died: string[] = [];
 
   const processEnv = { ...process.env, ...engineEnv };
 
   /** Starts an entry point of the engine with this harness's settings; stopped with the harness. */
   async function startProcess(entry: string, readyText: string, env: Record<string, string> = {}): Promise<EngineProcess> {
     const started = await startEngineProcess(entry, readyText, { ...processEnv, ...env });
+    let told = false;
+    started.child.once('exit', (code, signal) => {
+      if (!told) died.push(`${entry} exited on its own (${signal ?? code}); its last output:\n${started.output().slice(-4000)}`);
+    });
     const tracked: EngineProcess = {
       ...started,
       async stop() {
+        told = true;
         const code = await started.stop();
         processes.delete(tracked);
         return code;
       },
       async kill() {
+        told = true;
         await started.kill();
         processes.delete(tracked);
       },
@@ -113,6 +123,7 @@ export async function startHarness(
   async function waitForAction(actionId: string, until: (a: any) => boolean = (a) => a.status !== 'pending', timeoutMs = 120_000, key = apiKey) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (died.length) throw new Error(died.join('\n'));
       const { body } = await request('GET', `/v1/actions/${actionId}`, undefined, {}, key);
       if (until(body)) return body;
       if (Date.now() > deadline) throw new Error(`action ${actionId} still ${body.status}/${body.stage} after ${timeoutMs} ms`);
@@ -148,7 +159,11 @@ export async function startHarness(
     chains, chainRegistry: registry, urls: apiUrls(config.publicBaseUrl), stack, db, client, taskQueue, baseUrl, projectId, apiKey, signerAddress, provider: registry.provider(stack.chainId),
     newProject, startWorker, startApi, request, waitForAction, deployCollection,
     async stop() {
-      for (const running of [...processes]) await running.stop();
+      for (const running of [...processes]) {
+        // One that does not drain in time is killed: a hung process would keep the test run from ever ending.
+        const drained = await Promise.race([running.stop().then(() => true), new Promise<false>((r) => setTimeout(r, STOP_GRACE_MS, false).unref())]);
+        if (!drained) await running.kill();
+      }
       await api.close();
       await parts.close();
     },
