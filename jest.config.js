@@ -8,4 +8,7 @@ module.exports = {
   testTimeout: 180_000,
   // The end-to-end files share one Temporal server, one chain and one signer: run them one at a time.
   maxWorkers: 1,
+  // A failed end-to-end file can leave a socket or child process behind; the run still ends with its results
+  // instead of waiting for CI's limit.
+  forceExit: true,
 };
