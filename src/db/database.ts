@@ -26,6 +26,10 @@ types.setTypeParser(types.builtins.INT8, (v) => Number(v));
 
 export function connectPostgres(connectionString: string, max = 10): Database {
   const pool = new Pool({ connectionString, max });
+  // A connection that breaks (a database restart, an idle timeout) fails the queries it was running and leaves
+  // the pool; unheard, its 'error' event would end the process.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     async query<T>(sql: string, params?: unknown[]) {
       dbStatements.inc();

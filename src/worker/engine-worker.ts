@@ -89,7 +89,8 @@ export async function startEngineWorker(config: Config, parts: EngineWorkerParts
     ...workers,
     shutdown: () => {
       workers.shutdown();
-      void stopBackground();
+      // Handled now: the drain that awaits it may last the whole shutdown grace.
+      stopBackground().catch((err) => parts.log('stopping the background work failed', { error: (err as Error).message }));
     },
     running: workers.run().finally(stopBackground),
     wakeDispatcher,
