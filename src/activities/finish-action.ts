@@ -2,10 +2,11 @@ import { log } from '@temporalio/activity';
 import type { Database } from '../db/database';
 import type { ActionRow, ActionStatus, ApiUrls } from '../domain';
 import { applyOutcomeToResources } from '../store/action-outcomes';
-import { finishAction, getAction, recordMinedBlock, type FinishedOutcome, type MinedBlock } from '../store/actions';
-import { fanOut } from '../store/dispatch';
+import { finishAction, getAction, type FinishedOutcome, type MinedBlock } from '../store/actions';
+import { fanOutTo } from '../store/dispatch';
+import { insertActionEvent, insertDispatchedActionEvent } from '../store/outbox';
 import type { DeliveryRow, EndpointRow } from '../store/webhooks';
-import { recordActionEvent } from '../webhooks/action-event';
+import { actionEvent } from '../webhooks/action-event';
 import { planDeliveries } from '../webhooks/plan-deliveries';
 import type { ActivityDeps } from './deps';
 
@@ -33,10 +34,15 @@ async function recordOutcome(db: Database, urls: ApiUrls, actionId: string, outc
   return db.transaction(async (tx) => {
     const finished = await finishAction(tx, actionId, outcome);
     if (!finished) return undefined;
-    if (outcome.mined) await recordMinedBlock(tx, actionId, outcome.mined);
-    await applyOutcomeToResources(tx, finished);
-    const event = await recordActionEvent(tx, finished, urls, holdMs !== undefined);
-    return { action: finished, sent: holdMs === undefined ? undefined : await fanOut(tx, [event], planDeliveries, holdMs) };
+    const { action } = finished;
+    await applyOutcomeToResources(tx, action);
+    const { recorded, event } = actionEvent(action, urls, finished.contractAddress);
+    if (holdMs === undefined) {
+      await insertActionEvent(tx, recorded);
+      return { action };
+    }
+    const endpoints = await insertDispatchedActionEvent(tx, recorded);
+    return { action, sent: await fanOutTo(tx, [event], endpoints, planDeliveries, holdMs) };
   });
 }
 

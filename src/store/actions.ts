@@ -141,19 +141,38 @@ export type FinishedOutcome = (
   txHash?: string;
 };
 
-/** Records the outcome once; returns false when the action had already finished (a retried activity). */
-export async function finishAction(tx: Queryable, actionId: string, outcome: FinishedOutcome): Promise<ActionRow | undefined> {
-  const [row] = await tx.query<ActionRow>(
+/** An action as its outcome left it, and its collection's contract address as it was before (null until deployed). */
+export interface FinishedAction {
+  action: ActionRow;
+  contractAddress: string | null;
+}
+
+/**
+ * Records the outcome once; undefined when the action had already finished (a retried activity). With `mined`,
+ * also where its transaction was mined and that transaction as signed, for the reorg check: the first one sent
+ * is on the nonce lease (pruned soon after), a replacement among the action's sent transactions. One statement:
+ * each round trip of the outcome's transaction waits for a busy worker's event loop.
+ */
+export async function finishAction(tx: Queryable, actionId: string, outcome: FinishedOutcome & { mined?: MinedBlock }): Promise<FinishedAction | undefined> {
+  const [row] = await tx.query<ActionRow & { collection_contract_address: string | null }>(
     `WITH done AS (
-       UPDATE actions SET status = $2, stage = 'completed', result = $3, error = $4, tx_hash = COALESCE($5, tx_hash),
-         completed_at = now(), updated_at = now()
-       WHERE id = $1 AND status = 'pending' RETURNING *),
+       UPDATE actions a SET status = $2, stage = 'completed', result = $3, error = $4, tx_hash = COALESCE($5, a.tx_hash),
+         completed_at = now(), updated_at = now(),
+         block_number = CASE WHEN $6::bigint IS NULL THEN a.block_number ELSE $6 END,
+         block_hash = CASE WHEN $6::bigint IS NULL THEN a.block_hash ELSE $7 END,
+         signed_transaction = CASE WHEN $6::bigint IS NULL THEN a.signed_transaction ELSE COALESCE(
+           (SELECT t.signed_transaction FROM action_transactions t WHERE t.action_id = a.id AND t.hash = COALESCE($5, a.tx_hash)),
+           (SELECT l.signed_transaction FROM nonce_leases l WHERE l.holder = a.id AND l.tx_hash = COALESCE($5, a.tx_hash))) END
+       WHERE a.id = $1 AND a.status = 'pending' RETURNING a.*),
      noted AS (INSERT INTO action_stages (action_id, stage) SELECT id, stage FROM done)
-     SELECT * FROM done`,
+     SELECT done.*, c.contract_address AS collection_contract_address FROM done LEFT JOIN collections c ON c.id = done.collection_id`,
     [actionId, outcome.status, outcome.result ? JSON.stringify(outcome.result) : null,
-      outcome.status === 'failed' ? JSON.stringify(outcome.error) : null, outcome.txHash ?? null],
+      outcome.status === 'failed' ? JSON.stringify(outcome.error) : null, outcome.txHash ?? null,
+      outcome.mined?.number ?? null, outcome.mined?.hash ?? null],
   );
-  return row;
+  if (!row) return undefined;
+  const { collection_contract_address: contractAddress, ...action } = row;
+  return { action, contractAddress };
 }
 
 /** Shows the transaction last sent for the pending action (a replacement or its cancellation). */
@@ -181,21 +200,6 @@ export async function requestCancel(db: Queryable, projectId: string, actionId: 
 export interface MinedBlock {
   number: number;
   hash: string;
-}
-
-/**
- * Keeps where a completing action's transaction was mined, and that transaction as signed, for the reorg
- * check; in the transaction that records the outcome. The first one sent is on the nonce lease (pruned soon
- * after), a replacement among the action's sent transactions.
- */
-export async function recordMinedBlock(tx: Queryable, actionId: string, block: MinedBlock) {
-  await tx.query(
-    `UPDATE actions a SET block_number = $2, block_hash = $3, signed_transaction = COALESCE(
-       (SELECT t.signed_transaction FROM action_transactions t WHERE t.action_id = a.id AND t.hash = a.tx_hash),
-       (SELECT l.signed_transaction FROM nonce_leases l WHERE l.holder = a.id AND l.tx_hash = a.tx_hash))
-     WHERE id = $1`,
-    [actionId, block.number, block.hash],
-  );
 }
 
 export interface MinedAction {

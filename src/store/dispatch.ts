@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/database';
 import { insertOutboxEvents, type NewOutboxEvent } from './outbox';
-import type { DeliveryRow, EndpointRow } from './webhooks';
+import { endpointsTakingEventsOf, type DeliveryRow, type EndpointRow } from './webhooks';
 
 export interface OutboxEvent {
   id: string;
@@ -51,10 +51,14 @@ export async function dispatchOutboxEvents(
 export async function fanOut(
   tx: Queryable, events: OutboxEvent[], plan: (event: OutboxEvent, endpoints: EndpointRow[]) => NewDelivery[], holdMs?: number,
 ): Promise<{ deliveries: DeliveryRow[]; endpoints: EndpointRow[] }> {
-  const endpoints = await tx.query<EndpointRow>(
-    `SELECT * FROM webhook_endpoints WHERE project_id = ANY($1) AND status IN ('active', 'paused') ORDER BY id`,
-    [[...new Set(events.map((e) => e.project_id))]],
-  );
+  const endpoints = await tx.query<EndpointRow>(endpointsTakingEventsOf('ANY($1)'), [[...new Set(events.map((e) => e.project_id))]]);
+  return fanOutTo(tx, events, endpoints, plan, holdMs);
+}
+
+/** fanOut to endpoints read already (with the event's recording). */
+export async function fanOutTo(
+  tx: Queryable, events: OutboxEvent[], endpoints: EndpointRow[], plan: (event: OutboxEvent, endpoints: EndpointRow[]) => NewDelivery[], holdMs?: number,
+): Promise<{ deliveries: DeliveryRow[]; endpoints: EndpointRow[] }> {
   const planned = events.flatMap((event) => plan(event, endpoints.filter((e) => e.project_id === event.project_id)));
   return { deliveries: await insertDeliveries(tx, planned, holdMs), endpoints };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database';
+import { endpointsTakingEventsOf, type EndpointRow } from './webhooks';
 
 /** An event of the engine's own (no action): the dispatcher fans it out like an action's. */
 export interface NewOutboxEvent {
@@ -19,17 +20,33 @@ export async function insertOutboxEvents(db: Queryable, events: NewOutboxEvent[]
   );
 }
 
+/** An action's outcome event; an action has one, so a second recording changes nothing. */
+export interface ActionOutboxEvent {
+  id: string;
+  projectId: string;
+  type: string;
+  actionId: string;
+  payload: unknown;
+}
+
+const INSERT_ACTION_EVENT = `INSERT INTO outbox_events (id, project_id, type, action_id, payload, dispatched_at)
+  VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END) ON CONFLICT (action_id) DO NOTHING`;
+const actionEventValues = (event: ActionOutboxEvent, dispatched: boolean) =>
+  [event.id, event.projectId, event.type, event.actionId, JSON.stringify(event.payload), dispatched];
+
+/** Records an action's outcome event in the outbox, for the dispatcher. */
+export async function insertActionEvent(tx: Queryable, event: ActionOutboxEvent) {
+  await tx.query(INSERT_ACTION_EVENT, actionEventValues(event, false));
+}
+
 /**
- * Records an action's outcome event in the outbox; an action has one, so a second recording changes nothing.
- * `dispatched`: its deliveries are recorded in the same transaction, so the dispatcher has nothing to do.
+ * Records an action's outcome event as dispatched, its deliveries being recorded in the same transaction, and
+ * answers its project's endpoints for them: one round trip where there were two.
  */
-export async function insertActionEvent(
-  tx: Queryable, event: { id: string; projectId: string; type: string; actionId: string; payload: unknown }, dispatched = false,
-) {
-  await tx.query(
-    `INSERT INTO outbox_events (id, project_id, type, action_id, payload, dispatched_at) VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END)
-     ON CONFLICT (action_id) DO NOTHING`,
-    [event.id, event.projectId, event.type, event.actionId, JSON.stringify(event.payload), dispatched],
+export async function insertDispatchedActionEvent(tx: Queryable, event: ActionOutboxEvent): Promise<EndpointRow[]> {
+  return tx.query<EndpointRow>(
+    `WITH recorded AS (${INSERT_ACTION_EVENT}) ${endpointsTakingEventsOf('$2')}`,
+    actionEventValues(event, true),
   );
 }
 

@@ -26,6 +26,10 @@ export interface EndpointRow {
   updated_at: Date;
 }
 
+/** The endpoints that take events of the projects `projects` names (a SQL expression): a paused one's are recorded as skipped. */
+export const endpointsTakingEventsOf = (projects: string) =>
+  `SELECT * FROM webhook_endpoints WHERE project_id = ${projects} AND status IN ('active', 'paused') ORDER BY id`;
+
 export interface DeliveryRow {
   id: string;
   project_id: string;

@@ -1,30 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../db/database';
 import type { ActionRow, ApiUrls } from '../domain';
 import type { OutboxEvent } from '../store/dispatch';
-import { insertActionEvent } from '../store/outbox';
-import { findCollectionById } from '../store/resources';
+import type { ActionOutboxEvent } from '../store/outbox';
 
 /**
- * Records the action's domain event (`<type>.succeeded|failed`) in the outbox, in the envelope of
- * Crossmint's webhooks plus an event id, and answers it. One event per action, however often this runs;
- * `dispatched` when the caller records its deliveries in the same transaction.
+ * The action's domain event (`<type>.succeeded|failed`), in the envelope of Crossmint's webhooks plus an event
+ * id: as the outbox records it (once per action), and as the dispatcher fans it out. `contractAddress`: its
+ * collection's, as read when it finished.
  */
-export async function recordActionEvent(tx: Queryable, action: ActionRow, urls: ApiUrls, dispatched = false): Promise<OutboxEvent> {
+export function actionEvent(action: ActionRow, urls: ApiUrls, contractAddress: string | null): { recorded: ActionOutboxEvent; event: OutboxEvent } {
   const type = `${action.type}.${action.status}`;
-  const data = actionEventData(action, (await findCollectionById(tx, action.collection_id))?.contract_address ?? null);
-  const event = {
+  const payload = {
     id: `evt_${randomUUID()}`,
     type,
     actionId: action.id,
     startedAt: new Date(action.started_at).toISOString(),
     completedAt: action.completed_at ? new Date(action.completed_at).toISOString() : undefined,
     timestamp: Date.now(),
-    data,
+    data: actionEventData(action, contractAddress),
     resource: urls.resource(action),
   };
-  await insertActionEvent(tx, { id: event.id, projectId: action.project_id, type, actionId: action.id, payload: event }, dispatched);
-  return { id: event.id, project_id: action.project_id, type, payload: event, collection_id: action.collection_id, chain: action.chain };
+  return {
+    recorded: { id: payload.id, projectId: action.project_id, type, actionId: action.id, payload },
+    event: { id: payload.id, project_id: action.project_id, type, payload, collection_id: action.collection_id, chain: action.chain },
+  };
 }
 
 /** What an action's event and its Crossmint-style status carry in `data`: the chain, the transaction and what it made. */
