@@ -16,6 +16,8 @@ export interface EndpointRow {
   auth_sealed: string | null;
   /** standard: the engine's events, Standard Webhooks signatures; tokenview: Tokenview's transfer body and signature. */
   format: 'standard' | 'tokenview';
+  /** First attempts one at a time in the order of the events; otherwise a few at once (started in that order). */
+  ordered: boolean;
   secret_sealed: string;
   previous_secret_sealed: string | null;
   previous_secret_expires_at: Date | null;
@@ -59,12 +61,12 @@ export interface AttemptRow {
 
 export async function insertEndpoint(
   db: Queryable,
-  e: Pick<EndpointRow, 'id' | 'project_id' | 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed' | 'secret_sealed' | 'format'>,
+  e: Pick<EndpointRow, 'id' | 'project_id' | 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed' | 'secret_sealed' | 'format' | 'ordered'>,
 ): Promise<EndpointRow> {
   const [row] = await db.query<EndpointRow>(
-    `INSERT INTO webhook_endpoints (id, project_id, url, description, event_types, filter_collection_id, filter_chain, auth_type, auth_sealed, secret_sealed, format, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active') RETURNING *`,
-    [e.id, e.project_id, e.url, e.description, e.event_types, e.filter_collection_id, e.filter_chain, e.auth_type, e.auth_sealed, e.secret_sealed, e.format],
+    `INSERT INTO webhook_endpoints (id, project_id, url, description, event_types, filter_collection_id, filter_chain, auth_type, auth_sealed, secret_sealed, format, ordered, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active') RETURNING *`,
+    [e.id, e.project_id, e.url, e.description, e.event_types, e.filter_collection_id, e.filter_chain, e.auth_type, e.auth_sealed, e.secret_sealed, e.format, e.ordered],
   );
   return row;
 }
@@ -125,7 +127,7 @@ export async function rotateEndpointSecret(db: Queryable, id: string, newSealed:
 export async function updateEndpoint(
   db: Queryable,
   id: string,
-  e: Partial<Pick<EndpointRow, 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed' | 'format'>>,
+  e: Partial<Pick<EndpointRow, 'url' | 'description' | 'event_types' | 'filter_collection_id' | 'filter_chain' | 'auth_type' | 'auth_sealed' | 'format' | 'ordered'>>,
 ): Promise<EndpointRow> {
   const fields = Object.entries(e).filter(([, v]) => v !== undefined);
   const [row] = await db.query<EndpointRow>(

@@ -26,8 +26,13 @@ const EVENTS_PER_ROUND = 200;
 const CLAIMS_PER_ROUND = 500;
 /** Deliveries queued for one endpoint before the dispatcher stops taking more of its deliveries. */
 const QUEUE_PER_ENDPOINT = 200;
-/** Deliveries sent one after the other before the endpoint is looked at again and their results are handed to be written. */
+/** Deliveries sent before their results are handed to be written. */
 const SEND_BATCH = 50;
+/**
+ * Attempts at once to an endpoint that does not ask for order. Mints confirm a block at a time, so their events
+ * come in bursts: one at a time, the last of a burst waits for all the others (most of the webhook latency).
+ */
+const IN_FLIGHT_PER_ENDPOINT = 8;
 /** An endpoint's deliveries sent and not yet written before sending waits for the writing. */
 const UNRECORDED_AT_MOST = 200;
 const IDLE_POLL_MS = 100;
@@ -52,8 +57,8 @@ interface EndpointQueue {
 
 /**
  * Makes every delivery's first attempt as soon as it exists, without a workflow: outbox events become
- * deliveries, and each endpoint gets a queue sent in order, one delivery at a time, so a slow or hanging
- * endpoint holds up only itself. A delivery whose first attempt fails goes to a delivery workflow for its
+ * deliveries, and each endpoint gets a queue whose attempts start in order, one at a time for an endpoint
+ * that asks for order and a few at once otherwise, so a slow or hanging endpoint holds up only itself. A delivery whose first attempt fails goes to a delivery workflow for its
  * retries (the durable schedule); while an endpoint keeps failing, its deliveries go there directly.
  * Deliveries are held while being sent; a dispatcher that dies leaves them to another once the hold expires.
  */
@@ -230,36 +235,47 @@ export class WebhookDispatcher {
     } while (queue.pending.length > 0 && !this.stopped);
   }
 
-  /** Sends a batch in order; answers what became of each delivery handled (fewer than the batch when stopping). */
+  /**
+   * Sends a batch, the attempts started in order, one at a time to an ordered endpoint, else up to
+   * IN_FLIGHT_PER_ENDPOINT at once; answers what became of
+   * each delivery handled, in the batch's order (a prefix of it when stopping).
+   */
   private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<SentBatch> {
     const { db, secrets, settings, metrics } = this.deps;
     const read = this.endpointsRead.get(endpointId);
     this.endpointsRead.delete(endpointId);
     let endpoint = read?.endpoint;
     let endpointReadAt = read?.at ?? 0;
-    if (Date.now() - endpointReadAt > ENDPOINT_RECHECK_MS) {
-      endpoint = await getEndpoint(db, endpointId);
-      endpointReadAt = Date.now();
-    }
-    const sent: SentBatch = { results: [], exhausted: [], handOffs: [], healthSince: new Date() };
-    for (const delivery of batch) {
-      if (this.stopped) break;
+    let reading: Promise<void> | undefined;
+    /** The endpoint, read again once ENDPOINT_RECHECK_MS old (one read for all the attempts waiting on it). */
+    const current = async () => {
       if (Date.now() - endpointReadAt > ENDPOINT_RECHECK_MS) {
-        endpoint = await getEndpoint(db, endpointId);
-        endpointReadAt = Date.now();
+        await (reading ??= getEndpoint(db, endpointId).then((e) => {
+          endpoint = e;
+          endpointReadAt = Date.now();
+        }).finally(() => { reading = undefined; }));
       }
-      if (!endpoint || endpoint.status !== 'active' || sent.health === 'gone') {
-        sent.results.push({ deliveryId: delivery.id, next: 'skipped' });
-        continue;
+      return endpoint;
+    };
+    const inFlight = (await current())?.ordered === false ? IN_FLIGHT_PER_ENDPOINT : 1;
+    const sent: SentBatch = { results: [], exhausted: [], handOffs: [], healthSince: new Date() };
+    /** Per delivery: what its attempt said of the endpoint, when it ended here. */
+    const said: SentBatch['health'][] = [];
+    let gone = false;
+    const attempt = async (delivery: DeliveryRow, i: number) => {
+      const target = await current();
+      if (!target || target.status !== 'active' || gone) {
+        sent.results[i] = { deliveryId: delivery.id, next: 'skipped' };
+        return;
       }
       if ((this.failingUntil.get(endpointId) ?? 0) > Date.now()) {
-        sent.results.push({ deliveryId: delivery.id, next: 'in_workflow' });
+        sent.results[i] = { deliveryId: delivery.id, next: 'in_workflow' };
         const askedMs = (this.askedUntil.get(endpointId) ?? 0) - Date.now();
         sent.handOffs.push([delivery.id, 1, settings.retryScheduleMs, askedMs > 0 ? askedMs : undefined]);
-        continue;
+        return;
       }
       const startedAt = new Date();
-      const answer = await attemptDelivery(endpoint, delivery, secrets, settings);
+      const answer = await attemptDelivery(target, delivery, secrets, settings);
       const outcome = attemptOutcome(answer);
       metrics.webhookAttempts.inc({ outcome });
       let next: FirstAttempt['next'] = outcome === 'succeeded' ? 'succeeded' : 'failed';
@@ -267,6 +283,7 @@ export class WebhookDispatcher {
         this.failingUntil.delete(endpointId);
         this.askedUntil.delete(endpointId);
       }
+      if (outcome === 'gone') gone = true;
       if (outcome === 'failed') {
         this.failingUntil.set(endpointId, Date.now() + FAILING_ENDPOINT_MS);
         if (answer.retryAfterMs) this.askedUntil.set(endpointId, Date.now() + answer.retryAfterMs);
@@ -278,11 +295,22 @@ export class WebhookDispatcher {
           if (event) sent.exhausted.push(event);
         }
       }
-      if (next !== 'in_workflow') {
-        sent.health = outcome;
-        sent.healthSince = delivery.created_at;
+      if (next !== 'in_workflow') said[i] = outcome;
+      sent.results[i] = { deliveryId: delivery.id, attempt: { startedAt, ...answer }, next };
+    };
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(inFlight, batch.length) }, async () => {
+      while (next < batch.length && !this.stopped) {
+        const i = next++;
+        await attempt(batch[i], i);
       }
-      sent.results.push({ deliveryId: delivery.id, attempt: { startedAt, ...answer }, next });
+    }));
+    // The latest delivery in the batch's order that says anything of the endpoint's health counts.
+    for (let i = said.length - 1; i >= 0; i--) {
+      if (said[i] === undefined) continue;
+      sent.health = said[i];
+      sent.healthSince = batch[i].created_at;
+      break;
     }
     return sent;
   }

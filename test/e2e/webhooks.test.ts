@@ -79,15 +79,51 @@ describe('webhooks', () => {
     await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
   });
 
-  test('an endpoint gets its first attempts in the order the events happened, each once', async () => {
-    const receiver = await startReceiver();
-    const endpoint = await register(receiver.url);
+  /** A receiver that answers after `ms`, counting the requests it holds at once. */
+  const slowReceiver = async (ms: number) => {
+    let open = 0;
+    let most = 0;
+    const receiver = await startReceiver((_req, _count, res) => {
+      most = Math.max(most, ++open);
+      setTimeout(() => { open--; res.end('ok'); }, ms);
+    });
+    return { ...receiver, mostAtOnce: () => most };
+  };
+  const sendTestEvents = async (endpointId: string, count: number) => {
     const sent: string[] = [];
-    for (let i = 0; i < 30; i++) sent.push((await h.request('POST', `/v1/webhooks/${endpoint.id}/test`)).body.eventId);
+    for (let i = 0; i < count; i++) sent.push((await h.request('POST', `/v1/webhooks/${endpointId}/test`)).body.eventId);
+    return sent;
+  };
+
+  test('an ordered endpoint gets its first attempts one at a time in the order the events happened, each once', async () => {
+    const receiver = await slowReceiver(20);
+    const endpoint = await register(receiver.url, { ordered: true });
+    expect((await h.request('GET', `/v1/webhooks/${endpoint.id}`)).body.ordered).toBe(true);
+    const sent = await sendTestEvents(endpoint.id, 30);
     await until('30 deliveries', async () => (receiver.received.length >= 30 ? true : undefined));
     expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(sent);
+    expect(receiver.mostAtOnce()).toBe(1);
     const deliveries = await deliveriesOf(endpoint.id);
     expect(deliveries.every((d: { status: string; attempts: number }) => d.status === 'succeeded' && d.attempts === 1)).toBe(true);
+    await receiver.close();
+    await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+  });
+
+  test('an endpoint that does not ask for order (the default) gets a burst several at a time, each event once', async () => {
+    const receiver = await slowReceiver(200);
+    const endpoint = await register(receiver.url);
+    expect((await h.request('GET', `/v1/webhooks/${endpoint.id}`)).body.ordered).toBe(false);
+    // Recorded together, as a block's mints are: the dispatcher finds them in one round.
+    const ids = Array.from({ length: 20 }, (_, i) => `evt_burst_${endpoint.id.slice(0, 8)}_${i}`);
+    await h.db.query(
+      `INSERT INTO outbox_events (id, project_id, type, payload)
+       SELECT id, $2, 'nfts.create.succeeded', jsonb_build_object('id', id, 'type', 'nfts.create.succeeded', 'data', '{}'::jsonb) FROM unnest($1::text[]) AS id`,
+      [ids, h.projectId]);
+    await until('20 deliveries', async () => (receiver.received.length >= 20 ? true : undefined));
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
+    expect(receiver.received).toHaveLength(20);
+    expect(receiver.mostAtOnce()).toBeGreaterThan(1);
+    expect(receiver.mostAtOnce()).toBeLessThanOrEqual(8);
     await receiver.close();
     await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
   });

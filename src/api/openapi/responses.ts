@@ -42,7 +42,7 @@ const action = obj({
 
 const endpoint = obj({
   id: str, url: str, format: { type: 'string', enum: ['standard', 'tokenview'] }, description: str, eventTypes: { type: 'array', items: str }, filters: { type: 'object' },
-  auth: obj({ type: { type: 'string', enum: ['none', 'basic', 'header'] } }), status: str, disabledReason: nullableStr,
+  auth: obj({ type: { type: 'string', enum: ['none', 'basic', 'header'] } }), ordered: { type: 'boolean' }, status: str, disabledReason: nullableStr,
   previousSecretExpiresAt: nullableTime, failingSince: nullableTime, createdAt: time,
 });
 

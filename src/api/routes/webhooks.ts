@@ -38,6 +38,7 @@ export const createEndpointBody = z.strictObject({
   eventTypes: z.array(z.enum(EVENT_TYPE_NAMES as [string, ...string[]])).max(EVENT_TYPE_NAMES.length).default([]),
   filters: z.strictObject({ collectionId: z.uuid().optional(), chain: z.string().min(1).optional() }).default({}),
   auth: auth.default({ type: 'none' }),
+  ordered: z.boolean().default(false),
 });
 
 export const updateEndpointBody = z.strictObject({
@@ -47,6 +48,7 @@ export const updateEndpointBody = z.strictObject({
   eventTypes: z.array(z.enum(EVENT_TYPE_NAMES as [string, ...string[]])).max(EVENT_TYPE_NAMES.length).optional(),
   filters: z.strictObject({ collectionId: z.uuid().nullable().optional(), chain: z.string().min(1).nullable().optional() }).optional(),
   auth: auth.optional(),
+  ordered: z.boolean().optional(),
 });
 
 export const testEventBody = z.strictObject({ eventType: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]).optional() }).default({});
@@ -76,6 +78,7 @@ function presentEndpoint(e: EndpointRow, secrets: SecretBox) {
     eventTypes: e.event_types,
     filters: { collectionId: e.filter_collection_id ?? undefined, chain: e.filter_chain ?? undefined },
     auth: authInfo.type === 'basic' ? { type: 'basic', username: authInfo.username } : authInfo.type === 'header' ? { type: 'header', name: authInfo.name } : { type: 'none' },
+    ordered: e.ordered,
     status: e.status,
     disabledReason: e.disabled_reason,
     previousSecretExpiresAt: e.previous_secret_expires_at && new Date(e.previous_secret_expires_at) > new Date() ? new Date(e.previous_secret_expires_at).toISOString() : null,
@@ -165,6 +168,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
       id: randomUUID(), project_id: projectOf(res).id, url: body.url, description: body.description, event_types: body.eventTypes,
       filter_collection_id: body.filters.collectionId ?? null, filter_chain: body.filters.chain ?? null, auth_type: body.auth.type,
       auth_sealed: body.auth.type === 'none' ? null : secrets.seal(JSON.stringify(body.auth)), secret_sealed: secrets.seal(secret), format: body.format,
+      ordered: body.ordered,
     });
     // The signing secret is shown here, once.
     res.status(201).json({ ...presentEndpoint(endpoint, secrets), secret });
@@ -204,6 +208,7 @@ export function webhookRoutes({ db, secrets, webhooks: settings, startDelivery, 
       filter_chain: body.filters?.chain,
       auth_type: body.auth?.type,
       auth_sealed: body.auth ? (body.auth.type === 'none' ? null : secrets.seal(JSON.stringify(body.auth))) : undefined,
+      ordered: body.ordered,
     });
     res.json(presentEndpoint(updated, secrets));
   });
