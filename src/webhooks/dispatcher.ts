@@ -58,8 +58,9 @@ interface EndpointQueue {
 /**
  * Makes every delivery's first attempt as soon as it exists, without a workflow: outbox events become
  * deliveries, and each endpoint gets a queue whose attempts start in order, one at a time for an endpoint
- * that asks for order and a few at once otherwise, so a slow or hanging endpoint holds up only itself. A delivery whose first attempt fails goes to a delivery workflow for its
- * retries (the durable schedule); while an endpoint keeps failing, its deliveries go there directly.
+ * that asks for order and a few at once otherwise, so a slow or hanging endpoint holds up only itself. A
+ * delivery whose first attempt fails goes to a delivery workflow for its retries (the durable schedule); while
+ * an endpoint keeps failing, its deliveries go there directly.
  * Deliveries are held while being sent; a dispatcher that dies leaves them to another once the hold expires.
  */
 export class WebhookDispatcher {
@@ -236,9 +237,9 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Sends a batch, the attempts started in order, one at a time to an ordered endpoint, else up to
-   * IN_FLIGHT_PER_ENDPOINT at once; answers what became of
-   * each delivery handled, in the batch's order (a prefix of it when stopping).
+   * Sends a batch, the attempts started in order: one at a time to an ordered endpoint, else up to
+   * IN_FLIGHT_PER_ENDPOINT at once. Answers what became of each delivery handled, in the batch's order (a
+   * prefix of it when stopping).
    */
   private async sendBatch(endpointId: string, batch: DeliveryRow[]): Promise<SentBatch> {
     const { db, secrets, settings, metrics } = this.deps;
@@ -298,10 +299,10 @@ export class WebhookDispatcher {
       if (next !== 'in_workflow') said[i] = outcome;
       sent.results[i] = { deliveryId: delivery.id, attempt: { startedAt, ...answer }, next };
     };
-    let next = 0;
+    let taken = 0;
     await Promise.all(Array.from({ length: Math.min(inFlight, batch.length) }, async () => {
-      while (next < batch.length && !this.stopped) {
-        const i = next++;
+      while (taken < batch.length && !this.stopped) {
+        const i = taken++;
         await attempt(batch[i], i);
       }
     }));
