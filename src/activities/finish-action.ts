@@ -2,7 +2,7 @@ import { log } from '@temporalio/activity';
 import type { Database } from '../db/database';
 import type { ActionRow, ActionStatus, ApiUrls } from '../domain';
 import { applyOutcomeToResources } from '../store/action-outcomes';
-import { finishAction, getAction, type FinishedOutcome, type MinedBlock } from '../store/actions';
+import { finishAction, getAction, type ActionOutcome } from '../store/actions';
 import { fanOutTo } from '../store/dispatch';
 import { insertActionEvent, insertDispatchedActionEvent } from '../store/outbox';
 import type { DeliveryRow, EndpointRow } from '../store/webhooks';
@@ -11,12 +11,6 @@ import { planDeliveries } from '../webhooks/plan-deliveries';
 import type { ActivityDeps } from './deps';
 
 export type FinalStatus = Exclude<ActionStatus, 'pending'>;
-
-/** A batch mint that failed in part still reports what it minted in its result. */
-type ActionOutcome = FinishedOutcome & {
-  /** The block the action's transaction was confirmed in, watched by the reorg check from then on. */
-  mined?: MinedBlock;
-};
 
 /** An outcome recorded now: the action as it ended, and its event's deliveries when they were recorded with it. */
 interface Recorded {

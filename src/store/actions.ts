@@ -141,6 +141,12 @@ export type FinishedOutcome = (
   txHash?: string;
 };
 
+/** An outcome to record; a batch mint that failed in part still reports what it minted in its result. */
+export type ActionOutcome = FinishedOutcome & {
+  /** The block the action's transaction was confirmed in, watched by the reorg check from then on. */
+  mined?: MinedBlock;
+};
+
 /** An action as its outcome left it, and its collection's contract address as it was before (null until deployed). */
 export interface FinishedAction {
   action: ActionRow;
@@ -153,7 +159,7 @@ export interface FinishedAction {
  * is on the nonce lease (pruned soon after), a replacement among the action's sent transactions. One statement:
  * each round trip of the outcome's transaction waits for a busy worker's event loop.
  */
-export async function finishAction(tx: Queryable, actionId: string, outcome: FinishedOutcome & { mined?: MinedBlock }): Promise<FinishedAction | undefined> {
+export async function finishAction(tx: Queryable, actionId: string, outcome: ActionOutcome): Promise<FinishedAction | undefined> {
   const [row] = await tx.query<ActionRow & { collection_contract_address: string | null }>(
     `WITH done AS (
        UPDATE actions a SET status = $2, stage = 'completed', result = $3, error = $4, tx_hash = COALESCE($5, a.tx_hash),
