@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { createWebhookActivities } from '../../src/activities/webhooks';
 import { apiUrls } from '../../src/api/urls';
 import { ChainRegistry } from '../../src/chain/chains';
+import { insertOutboxEvents } from '../../src/store/outbox';
 import { deliveryWorkflowId } from '../../src/workflows/webhook-ids';
 import { ALICE } from '../support/accounts';
 import { startHarness, type Harness } from '../support/harness';
@@ -103,7 +104,11 @@ describe('webhooks', () => {
     await until('30 deliveries', async () => (receiver.received.length >= 30 ? true : undefined));
     expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(sent);
     expect(receiver.mostAtOnce()).toBe(1);
-    const deliveries = await deliveriesOf(endpoint.id);
+    // Attempts are written after they are sent: the last ones may arrive before they are recorded.
+    const deliveries = await until('the deliveries recorded', async () => {
+      const listed = await deliveriesOf(endpoint.id);
+      return listed.every((d: { status: string }) => d.status !== 'pending') ? listed : undefined;
+    });
     expect(deliveries.every((d: { status: string; attempts: number }) => d.status === 'succeeded' && d.attempts === 1)).toBe(true);
     await receiver.close();
     await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
@@ -115,10 +120,9 @@ describe('webhooks', () => {
     expect((await h.request('GET', `/v1/webhooks/${endpoint.id}`)).body.ordered).toBe(false);
     // Recorded together, as a block's mints are: the dispatcher finds them in one round.
     const ids = Array.from({ length: 20 }, (_, i) => `evt_burst_${endpoint.id.slice(0, 8)}_${i}`);
-    await h.db.query(
-      `INSERT INTO outbox_events (id, project_id, type, payload)
-       SELECT id, $2, 'nfts.create.succeeded', jsonb_build_object('id', id, 'type', 'nfts.create.succeeded', 'data', '{}'::jsonb) FROM unnest($1::text[]) AS id`,
-      [ids, h.projectId]);
+    await insertOutboxEvents(h.db, ids.map((id) => ({
+      id, project_id: h.projectId, type: 'nfts.create.succeeded', payload: { id, type: 'nfts.create.succeeded', data: {} },
+    })));
     await until('20 deliveries', async () => (receiver.received.length >= 20 ? true : undefined));
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
     expect(receiver.received).toHaveLength(20);
